@@ -1,0 +1,26 @@
+package io.perfplan.engine;
+
+/**
+ * One capability a plan step can invoke. An action maps a typed inputs record to a call into
+ * {@code io.perfplan.core} and reports metrics, samples and outputs through the {@link StepContext}.
+ * Implementations are registered with {@link java.util.ServiceLoader} under
+ * {@code META-INF/services/io.perfplan.engine.Action}.
+ *
+ * @param <I> the inputs record the step's {@code with:} block is bound to
+ */
+public interface Action<I> {
+
+    /** Name, documentation, inputs type, outputs and metrics: the one source for validation, schema and docs. */
+    ActionSpec<I> spec();
+
+    /** Does the work. A thrown exception fails the step with its message; cancellation arrives via {@link StepContext#cancelled()}. */
+    Outcome execute(I inputs, StepContext ctx) throws Exception;
+
+    /**
+     * What this step would do, for {@code run --dry-run}, without side effects.
+     * An empty answer means the action cannot say, and the step is reported as skipped.
+     */
+    default java.util.Optional<String> describe(I inputs) {
+        return java.util.Optional.empty();
+    }
+}

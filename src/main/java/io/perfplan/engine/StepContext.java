@@ -1,0 +1,57 @@
+package io.perfplan.engine;
+
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.Map;
+
+/**
+ * What a running step can see and report. Metrics, samples and histograms are stored when the step
+ * ends; everything written through the context (logs, outputs, errors) has secret values masked.
+ */
+public interface StepContext {
+
+    String runId();
+
+    String planName();
+
+    String stepId();
+
+    /** Attempt number, from 1, when the step has a {@code retry}. */
+    int attempt();
+
+    /** The folder relative paths in the plan resolve against (the plan's project directory). */
+    Path workDir();
+
+    /** Environment for child processes: the perfplan process's environment plus the plan's {@code env:}. */
+    Map<String, String> environment();
+
+    /** Publishes one value; gates address it as {@code <step>.<name>}. */
+    void metric(String name, double value, Unit unit, Direction direction);
+
+    /** Stores raw values (per-run times, per-second series) so statistics can be recomputed later. */
+    void samples(String name, double[] values, Unit unit);
+
+    /** Stores an encoded HdrHistogram (compressed byte buffer form). */
+    void histogram(String name, byte[] encoded);
+
+    /** Sets a step output; later steps read it as {@code steps.<id>.outputs.<name>}. */
+    void output(String name, Object value);
+
+    /** Writes one progress line for the person watching (secrets masked). */
+    void log(String message);
+
+    /** Replaces every secret value in the text by {@code ***}. */
+    String mask(String text);
+
+    /** True once the run is cancelled or the step's timeout is reached; long work polls it. */
+    boolean cancelled();
+
+    /** Time left before the step's timeout, or {@link Duration#ZERO} past it; a large value when none is set. */
+    Duration remaining();
+
+    /**
+     * Registers a child process so cancellation and timeouts end it and its descendants.
+     * Returns the same process.
+     */
+    Process track(Process process);
+}
