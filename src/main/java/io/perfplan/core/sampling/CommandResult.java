@@ -16,10 +16,13 @@ import java.time.Duration;
  * @param stdoutTruncated  true when standard output was longer than the limit
  * @param stderrTruncated  true when standard error was longer than the limit
  * @param timedOut         true when the time limit was reached and the process tree was killed
+ * @param readBytes        bytes the child and its waited-for descendants read from storage (block I/O;
+ *                         reads served from the page cache are not counted)
+ * @param writtenBytes     bytes written to storage, same scope as {@code readBytes}
  */
 public record CommandResult(int exitCode, Duration wall, Duration userCpu, Duration sysCpu, long peakRssBytes,
                             String stdout, String stderr, boolean stdoutTruncated, boolean stderrTruncated,
-                            boolean timedOut) {
+                            boolean timedOut, long readBytes, long writtenBytes) {
 
     /** User plus system CPU time. */
     public Duration cpu() {
