@@ -10,10 +10,16 @@ import java.util.Locale;
 /**
  * Names the bottleneck from measurements. Rules, first match wins: GC pauses over 10% of the time
  * (gc-pressure); threads blocked on monitors for over 20% of the time (lock-contention); RSS rising
- * with a significant least-squares slope (p &lt; 0.01) by at least 10% and 16 MiB (memory-growth); at
- * least 0.7 cores busy (cpu-bound); under 0.5 cores busy while reading or writing over 5 MB/s
- * (io-wait); under 0.3 cores busy (waiting); otherwise mixed. JFR-based rules apply only when a
+ * with a significant least-squares slope (p &lt; 0.01) by at least 10% and 16 MiB (memory-growth); a
+ * CPU demand of at least 0.7 cores (cpu-bound); under 0.5 cores busy while reading or writing over
+ * 5 MB/s (io-wait); under 0.3 cores busy (waiting); otherwise mixed. JFR-based rules apply only when a
  * recording is given.
+ *
+ * <p>CPU demand is what the target would have used on an idle machine, so a CPU-bound program on a
+ * busy machine is still named cpu-bound: for a sampled process it is CPU time plus the time its
+ * threads sat runnable in the run queue; for command runs, where the kernel keeps no run-queue time
+ * after exit, a run that was preempted at least twice as often as it gave up the CPU by itself
+ * (involuntary vs voluntary context switches, at least 5) is counted as wanting a full core.
  */
 public final class BottleneckClassifier {
 
@@ -33,7 +39,12 @@ public final class BottleneckClassifier {
         double wallSeconds = runs.totalWall().toNanos() / 1e9;
         double cores = wallSeconds == 0 ? 0 : runs.totalUserCpu().plus(runs.totalSysCpu()).toNanos() / 1e9 / wallSeconds;
         long io = runs.runs().stream().mapToLong(r -> r.readBytes() + r.writtenBytes()).sum();
-        return classify(cores, wallSeconds, io, null, jfr, logicalCores);
+        long voluntary = runs.runs().stream().mapToLong(CommandResult::voluntarySwitches).sum();
+        long involuntary = runs.runs().stream().mapToLong(CommandResult::involuntarySwitches).sum();
+        boolean preempted = involuntary >= 5 && involuntary >= 2 * voluntary;
+        String why = String.format(Locale.ROOT, " It was preempted %d times but gave up the CPU by itself only %d times: "
+                + "it wanted more CPU than the machine, busy with other work, gave it.", involuntary, voluntary);
+        return classify(cores, preempted ? Math.max(1.0, cores) : cores, why, wallSeconds, io, null, jfr, logicalCores);
     }
 
     /** Diagnosis of sampled processes; {@code jfr} may be null. */
@@ -49,7 +60,11 @@ public final class BottleneckClassifier {
         }
         double seconds = samples.spanMillis() / 1000.0;
         long io = samples.readBytes()[n - 1] + samples.writtenBytes()[n - 1];
-        return classify(cpuMean / 100, seconds, io, rssGrowth(samples.offsetMillis(), samples.rssBytes()), jfr, logicalCores);
+        double waitingForCpu = seconds > 0 ? samples.runQueueWait().toNanos() / 1e9 / seconds : 0;
+        String why = String.format(Locale.ROOT, " Its threads also waited %.1f s in the run queue for a free core: "
+                + "it wanted more CPU than the machine, busy with other work, gave it.", samples.runQueueWait().toNanos() / 1e9);
+        return classify(cpuMean / 100, cpuMean / 100 + waitingForCpu, why, seconds, io,
+                rssGrowth(samples.offsetMillis(), samples.rssBytes()), jfr, logicalCores);
     }
 
     /** Diagnosis of the whole machine. */
@@ -84,7 +99,8 @@ public final class BottleneckClassifier {
                 List.of("Look for the limit in the service itself: profile its process with jfr: true while it is under load."));
     }
 
-    private static Diagnosis classify(double cores, double seconds, long ioBytes, Growth growth, JfrSummary jfr, int logicalCores) {
+    private static Diagnosis classify(double cores, double demand, String demandEvidence, double seconds, long ioBytes,
+                                      Growth growth, JfrSummary jfr, int logicalCores) {
         List<String> hot = new ArrayList<>();
         if (jfr != null) {
             double span = Math.max(jfr.span().toNanos() / 1e9, 1e-3);
@@ -117,20 +133,21 @@ public final class BottleneckClassifier {
                             "Sample for longer to see whether the growth levels off (warm-up) or continues (a leak)."));
         }
         double ioRate = seconds > 0 ? ioBytes / seconds : 0;
-        if (cores >= CPU_BOUND_CORES) {
+        if (demand >= CPU_BOUND_CORES) {
             List<String> rec = new ArrayList<>();
             if (!hot.isEmpty()) {
                 rec.add("Optimize the hottest code first: " + String.join(", ", hot) + ".");
             } else {
                 rec.add("Find where the CPU time goes: for a JVM run again with jfr: true; otherwise use perf or a language profiler.");
             }
-            if (cores < 1.3 && logicalCores > 1) {
+            if (demand < 1.3 && logicalCores > 1) {
                 rec.add(String.format(Locale.ROOT,
                         "It used about one core of %d: if the work can be split, run it on several threads or processes.", logicalCores));
             }
             rec.add("Avoid repeated work: cache results, use better algorithms or data structures for the hot paths.");
             return new Diagnosis(Bottleneck.CPU_BOUND, String.format(Locale.ROOT,
-                    "It kept %.2f cores busy on average over %.1f s.", cores, seconds), rec);
+                    "It kept %.2f cores busy on average over %.1f s.", cores, seconds)
+                    + (demand > cores + 0.1 ? demandEvidence : ""), rec);
         }
         if (cores < IO_CORES && ioRate >= IO_BYTES_PER_SECOND) {
             return new Diagnosis(Bottleneck.IO_WAIT, String.format(Locale.ROOT,

@@ -212,7 +212,7 @@ public final class CommandRunner {
         }
         return new CommandResult(exitCode, Duration.ofNanos(wallNanos), user, sys, maxRssBytes,
                 stdout.text(), stderr.text(), stdout.truncated(), stderr.truncated(), timedOut.get(),
-                usage[11] * 512, usage[12] * 512);
+                usage[11] * 512, usage[12] * 512, usage[16], usage[17]);
     }
 
     private static volatile String perlPath;

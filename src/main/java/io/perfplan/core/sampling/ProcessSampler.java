@@ -85,6 +85,10 @@ public final class ProcessSampler {
 
         int n = live.size();
         long[] lastCpuMillis = new long[n];
+        long[] firstUser = new long[n];
+        long[] firstKernel = new long[n];
+        long[] lastUser = new long[n];
+        long[] lastKernel = new long[n];
         long[] firstRead = new long[n];
         long[] firstWritten = new long[n];
         long[] firstSwitches = new long[n];
@@ -95,9 +99,16 @@ public final class ProcessSampler {
         for (int i = 0; i < n; i++) {
             OSProcess p = live.get(i);
             lastCpuMillis[i] = p.getKernelTime() + p.getUserTime();
+            firstUser[i] = lastUser[i] = p.getUserTime();
+            firstKernel[i] = lastKernel[i] = p.getKernelTime();
             firstRead[i] = lastRead[i] = p.getBytesRead();
             firstWritten[i] = lastWritten[i] = p.getBytesWritten();
             firstSwitches[i] = lastSwitches[i] = p.getContextSwitches();
+        }
+        long[] firstRunDelay = new long[n];
+        long[] lastRunDelay = new long[n];
+        for (int i = 0; i < n; i++) {
+            firstRunDelay[i] = lastRunDelay[i] = runQueueNanos(live.get(i).getProcessID());
         }
         long start = System.nanoTime();
         long last = start;
@@ -113,6 +124,13 @@ public final class ProcessSampler {
                 note = "Sampling was stopped after " + millis(System.nanoTime() - start) + " ms.";
                 break;
             }
+            if (next - start + interval.toNanos() > duration.toNanos() || count + 2 >= capacity) {
+                // Last tick: read the run-queue delay of every thread once, not on every tick (it costs a directory walk).
+                for (int i = 0; i < n; i++) {
+                    long d = runQueueNanos(live.get(i).getProcessID());
+                    lastRunDelay[i] = d >= firstRunDelay[i] ? d : lastRunDelay[i];
+                }
+            }
             long now = System.nanoTime();
             double cpuMillis = 0;
             int alive = 0;
@@ -125,10 +143,16 @@ public final class ProcessSampler {
                     gone[i] = true;
                     continue;
                 }
+                if (count % 10 == 9) {
+                    long d = runQueueNanos(p.getProcessID());
+                    lastRunDelay[i] = d >= firstRunDelay[i] ? d : lastRunDelay[i];
+                }
                 alive++;
                 long cpuNow = p.getKernelTime() + p.getUserTime();
                 cpuMillis += cpuNow - lastCpuMillis[i];
                 lastCpuMillis[i] = cpuNow;
+                lastUser[i] = p.getUserTime();
+                lastKernel[i] = p.getKernelTime();
                 rss[count] += p.getResidentSetSize();
                 threads[count] += p.getThreadCount();
                 files[count] += Math.max(0, p.getOpenFiles());
@@ -151,10 +175,19 @@ public final class ProcessSampler {
             last = now;
             count++;
         }
+        long userMillis = 0;
+        long sysMillis = 0;
+        long runDelayNanos = 0;
+        for (int i = 0; i < n; i++) {
+            runDelayNanos += lastRunDelay[i] - firstRunDelay[i];
+            userMillis += lastUser[i] - firstUser[i];
+            sysMillis += lastKernel[i] - firstKernel[i];
+        }
         return new ProcessSamples(live.stream().map(OSProcess::getProcessID).toList(), Arrays.copyOf(offset, count),
                 Arrays.copyOf(cpu, count), Arrays.copyOf(rss, count), Arrays.copyOf(threads, count),
                 Arrays.copyOf(files, count), Arrays.copyOf(read, count), Arrays.copyOf(written, count),
-                Arrays.copyOf(switches, count), note);
+                Arrays.copyOf(switches, count), Duration.ofMillis(userMillis), Duration.ofMillis(sysMillis),
+                Duration.ofNanos(runDelayNanos), note);
     }
 
     /** Samples the whole machine every {@code interval} until {@code duration} has passed or {@code stop} answers true. */
@@ -219,6 +252,25 @@ public final class ProcessSampler {
                 Arrays.copyOf(busy, count), Arrays.copyOf(iowait, count), Arrays.copyOf(load, count),
                 Arrays.copyOf(used, count), Arrays.copyOf(diskRead, count), Arrays.copyOf(diskWrite, count),
                 Arrays.copyOf(rx, count), Arrays.copyOf(tx, count), note);
+    }
+
+    /** Sum over the process's threads of the time they were runnable but not running (schedstat field 2), or 0. */
+    static long runQueueNanos(int pid) {
+        long sum = 0;
+        try (java.nio.file.DirectoryStream<java.nio.file.Path> tasks =
+                     java.nio.file.Files.newDirectoryStream(java.nio.file.Path.of("/proc", String.valueOf(pid), "task"))) {
+            for (java.nio.file.Path task : tasks) {
+                try {
+                    String[] fields = java.nio.file.Files.readString(task.resolve("schedstat")).trim().split(" ");
+                    sum += Long.parseLong(fields[1]);
+                } catch (java.io.IOException | RuntimeException e) {
+                    // the thread ended meanwhile
+                }
+            }
+        } catch (java.io.IOException | RuntimeException e) {
+            return 0;
+        }
+        return sum;
     }
 
     private static long[] diskAndNetworkCounters(List<HWDiskStore> disks, List<NetworkIF> nics) {

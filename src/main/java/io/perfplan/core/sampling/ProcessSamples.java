@@ -10,11 +10,16 @@ import java.util.List;
  *
  * @param pids         the processes sampled
  * @param offsetMillis time of each sample since sampling began
+ * @param userCpu      user CPU time the processes used while sampled
+ * @param sysCpu       system CPU time the processes used while sampled
+ * @param runQueueWait time the processes' threads were runnable but waiting for a CPU while sampled
+ *                     (from {@code /proc/PID/task/TID/schedstat}; zero when the kernel does not expose it)
  * @param note         why sampling ended before its duration (e.g. the process exited), or empty
  */
 public record ProcessSamples(List<Integer> pids, long[] offsetMillis, double[] cpuPercent, long[] rssBytes,
                              int[] threads, long[] openFiles, long[] readBytes, long[] writtenBytes,
-                             long[] contextSwitches, String note) {
+                             long[] contextSwitches, java.time.Duration userCpu, java.time.Duration sysCpu,
+                             java.time.Duration runQueueWait, String note) {
 
     public ProcessSamples {
         pids = List.copyOf(pids);
