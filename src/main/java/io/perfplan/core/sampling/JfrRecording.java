@@ -59,6 +59,10 @@ public final class JfrRecording {
      * @throws IOException with a sentence saying what to fix when jcmd is missing or the JVM refused
      */
     public static JfrRecording attach(CommandRunner runner, long pid, Path file) throws IOException {
+        if (!isJvm(pid)) {
+            throw new IOException("Process " + pid + " is not a JVM (it has no libjvm.so loaded), so it cannot be "
+                    + "recorded with jfr; choose the Java process or drop jfr.");
+        }
         String name = "perfplan-" + pid + "-" + System.nanoTime();
         JfrRecording recording = new JfrRecording(runner, pid, name, file);
         CommandResult r = recording.jcmd("JFR.start", "name=" + name, "settings=profile", "filename=" + file, "dumponexit=true");
@@ -82,13 +86,23 @@ public final class JfrRecording {
         return file;
     }
 
+    /** Whether the process has HotSpot loaded; checked first because jcmd waits 10 s before giving up on other processes. */
+    static boolean isJvm(long pid) {
+        Path maps = Path.of("/proc", String.valueOf(pid), "maps");
+        try (java.util.stream.Stream<String> lines = Files.lines(maps)) {
+            return lines.anyMatch(l -> l.endsWith("/libjvm.so"));
+        } catch (IOException | java.io.UncheckedIOException e) {
+            return Files.isDirectory(maps.getParent()); // exists but unreadable: let jcmd decide
+        }
+    }
+
     private CommandResult jcmd(String... command) throws IOException {
         Path jcmd = Path.of(System.getProperty("java.home"), "bin", "jcmd");
         if (!Files.isExecutable(jcmd)) {
             throw new CommandLaunchException("jcmd was not found in " + jcmd.getParent()
                     + "; run perfplan with a full JDK (not a JRE) to use jfr.");
         }
-        List<String> argv = new ArrayList<>(List.of(jcmd.toString(), String.valueOf(pid)));
+        List<String> argv = new ArrayList<>(List.of(jcmd.toString(), "-J-XX:TieredStopAtLevel=1", "-J-XX:+UseSerialGC", String.valueOf(pid)));
         argv.addAll(List.of(command));
         return runner.run(CommandSpec.of(argv.toArray(String[]::new)).withTimeout(JCMD_TIMEOUT));
     }
