@@ -50,7 +50,6 @@ class CommandRunnerTest {
 
         assertThat(r.exitCode()).isZero();
         assertThat(r.cpu()).isGreaterThan(Duration.ofMillis(50));
-        assertThat(r.coresBusy()).isGreaterThan(0.3);
     }
 
     @Test
