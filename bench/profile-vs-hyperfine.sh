@@ -4,8 +4,8 @@
 # Usage: bench/profile-vs-hyperfine.sh [ROUNDS]   (run from the project root; needs a JDK and Maven)
 set -eu
 cd "$(dirname "$0")/.."
-ROUNDS=${1:-3}
-RUNS=20
+ROUNDS=${1:-7}
+RUNS=10
 
 if ! command -v hyperfine >/dev/null 2>&1; then
   echo "installing hyperfine (Debian package)..."
@@ -24,17 +24,23 @@ JOPTS="-Dlogback.configurationFile=$TMP/logback.xml -XX:TieredStopAtLevel=1"
 echo "== mean wall time: perfplan vs hyperfine ($ROUNDS alternating rounds of $RUNS runs, 2 warm-up) =="
 compare() {  # label, the command as hyperfine parses it (shell words), then the same command as argv
   label=$1; words=$2; shift 2
-  p_sum=0; h_sum=0; r=1
+  p_sum=0; h_sum=0; r=1; : > "$TMP/ratios"; : > "$TMP/minratios"
   while [ "$r" -le "$ROUNDS" ]; do
-    p=$("$JAVA" $JOPTS -cp "$CP" io.perfplan.core.sampling.ProfileBench command "$RUNS" 2 "$@" \
-        | sed -n 's/.*mean_ms=\([0-9.]*\).*/\1/p')
+    out=$("$JAVA" $JOPTS -cp "$CP" io.perfplan.core.sampling.ProfileBench command "$RUNS" 2 "$@")
+    p=$(echo "$out" | sed -n 's/.*mean_ms=\([0-9.]*\).*/\1/p')
+    pmin=$(echo "$out" | sed -n 's/.*min_ms=\([0-9.]*\).*/\1/p')
     hyperfine -N --style none --warmup 2 --runs "$RUNS" --export-json "$TMP/h.json" -- "$words" >/dev/null 2>&1
     h=$(tr -d ' \n' < "$TMP/h.json" | sed -n 's/.*"mean":\([0-9.e+-]*\),.*/\1/p' | awk '{printf "%.3f", $1 * 1000}')
-    echo "  $label round $r: perfplan ${p} ms, hyperfine ${h} ms, ratio $(awk -v a="$p" -v b="$h" 'BEGIN{printf "%.3f", a/b}')"
+    hmin=$(tr -d ' \n' < "$TMP/h.json" | sed -n 's/.*"min":\([0-9.e+-]*\),.*/\1/p' | awk '{printf "%.3f", $1 * 1000}')
+    awk -v a="$pmin" -v b="$hmin" 'BEGIN{printf "%.4f\n", a/b}' >> "$TMP/minratios"
+    echo "  $label round $r: mean perfplan ${p} ms, hyperfine ${h} ms, ratio $(awk -v a="$p" -v b="$h" 'BEGIN{printf "%.3f", a/b}'); min ${pmin} vs ${hmin} ms"
+    awk -v a="$p" -v b="$h" 'BEGIN{printf "%.4f\n", a/b}' >> "$TMP/ratios"
     p_sum=$(awk -v a="$p_sum" -v b="$p" 'BEGIN{print a+b}'); h_sum=$(awk -v a="$h_sum" -v b="$h" 'BEGIN{print a+b}')
     r=$((r + 1))
   done
-  echo "  $label overall: perfplan/hyperfine mean ratio $(awk -v a="$p_sum" -v b="$h_sum" 'BEGIN{printf "%.3f", a/b}') (target 0.95-1.05)"
+  median=$(sort -n "$TMP/ratios" | awk '{v[NR]=$1} END{print (NR%2) ? v[(NR+1)/2] : (v[NR/2]+v[NR/2+1])/2}')
+  minmedian=$(sort -n "$TMP/minratios" | awk '{v[NR]=$1} END{print (NR%2) ? v[(NR+1)/2] : (v[NR/2]+v[NR/2+1])/2}')
+  echo "  $label: mean ratio perfplan/hyperfine: median over rounds $median, of summed means $(awk -v a="$p_sum" -v b="$h_sum" 'BEGIN{printf "%.3f", a/b}') (target 0.95-1.05); min ratio median $minmedian"
 }
 LOOP='i=0; while [ $i -lt 30000 ]; do i=$((i+1)); done'
 PIPE='head -c 50000000 /dev/zero | cat > /dev/null'
