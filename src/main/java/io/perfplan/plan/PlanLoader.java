@@ -27,18 +27,27 @@ public final class PlanLoader {
         this.positions = positions;
     }
 
+    /** A plan as far as it could be read, and the problems found on the way. */
+    public record Loaded(Plan plan, List<Problem> problems) {}
+
+    /** Loads a plan; throws {@link PlanException} listing every problem of its shape. */
     public static Plan load(Path file) {
-        YamlDocument doc = YamlDocument.read(file);
-        return fromDocument(file, doc);
+        Loaded loaded = read(file);
+        if (!loaded.problems().isEmpty()) {
+            throw new PlanException(loaded.problems());
+        }
+        return loaded.plan();
     }
 
-    public static Plan fromDocument(Path file, YamlDocument doc) {
+    /**
+     * Reads as much of the plan as can be read. Unreadable YAML throws {@link PlanException}; shape
+     * problems are returned with a partial plan (null when not even the top level is a mapping).
+     */
+    public static Loaded read(Path file) {
+        YamlDocument doc = YamlDocument.read(file);
         PlanLoader loader = new PlanLoader(file, doc.positions());
         Plan plan = loader.plan(doc.root());
-        if (!loader.problems.isEmpty()) {
-            throw new PlanException(loader.problems);
-        }
-        return plan;
+        return new Loaded(plan, List.copyOf(loader.problems));
     }
 
     private Plan plan(Object root) {

@@ -29,12 +29,16 @@ public final class PlanValidator {
 
     /** Loads and validates; throws {@link PlanException} listing every problem. */
     public Plan loadAndValidate(java.nio.file.Path file) {
-        Plan plan = PlanLoader.load(file);
-        List<Problem> problems = validate(plan);
+        PlanLoader.Loaded loaded = PlanLoader.read(file);
+        List<Problem> problems = new ArrayList<>(loaded.problems());
+        if (loaded.plan() != null) {
+            problems.addAll(validate(loaded.plan()));
+        }
+        problems.sort(java.util.Comparator.comparingInt((Problem p) -> p.pos().line()).thenComparingInt(p -> p.pos().col()));
         if (!problems.isEmpty()) {
             throw new PlanException(problems);
         }
-        return plan;
+        return loaded.plan();
     }
 
     public List<Problem> validate(Plan plan) {
