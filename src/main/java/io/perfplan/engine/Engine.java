@@ -54,9 +54,10 @@ public final class Engine {
     }
 
     /** How a run is started. */
-    public record RunOptions(String trigger, RunListener listener, Cancellation cancellation) {
+    /** How a run is started; {@code environment} is what secrets and child processes see (normally the process's own). */
+    public record RunOptions(String trigger, RunListener listener, Cancellation cancellation, Map<String, String> environment) {
         public static RunOptions cli(RunListener listener, Cancellation cancellation) {
-            return new RunOptions("cli", listener, cancellation);
+            return new RunOptions("cli", listener, cancellation, System.getenv());
         }
     }
 
@@ -103,7 +104,7 @@ public final class Engine {
 
     public RunReport run(Plan plan, Map<String, Object> params, RunOptions options) {
         Instant started = Instant.now();
-        Map<String, String> processEnv = System.getenv();
+        Map<String, String> processEnv = options.environment();
         Map<String, String> secrets = resolveSecrets(plan, processEnv);
         SecretMasker masker = new SecretMasker(List.copyOf(secrets.values()));
         long runId = store.startRun(plan.name(), options.trigger(), masker.mask(toJson(params)),

@@ -57,6 +57,7 @@ public final class InputsBinder {
                 .enable(DeserializationFeature.FAIL_ON_UNKNOWN_PROPERTIES)
                 .enable(DeserializationFeature.FAIL_ON_NULL_FOR_PRIMITIVES)
                 .enable(MapperFeature.ACCEPT_CASE_INSENSITIVE_ENUMS)
+                .enable(DeserializationFeature.ACCEPT_SINGLE_VALUE_AS_ARRAY)
                 .addModule(units)
                 .build();
         // "10" for a number is fine (parameters arrive as text), but a number is not text and a list is not a value

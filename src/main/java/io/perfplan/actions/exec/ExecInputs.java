@@ -1,6 +1,5 @@
 package io.perfplan.actions.exec;
 
-import com.fasterxml.jackson.annotation.JsonFormat;
 import com.fasterxml.jackson.annotation.JsonProperty;
 import com.fasterxml.jackson.annotation.JsonPropertyDescription;
 import java.time.Duration;
@@ -10,7 +9,6 @@ import java.util.Map;
 /** Inputs of the {@code exec} action. */
 public record ExecInputs(
         @JsonProperty(required = true)
-        @JsonFormat(with = JsonFormat.Feature.ACCEPT_SINGLE_VALUE_AS_ARRAY)
         @JsonPropertyDescription("The command: a list [program, arg, ...], or one string run by `sh -c` when shell is true.")
         List<String> command,
         @JsonPropertyDescription("Run the command string through `sh -c` (pipes, globs, &&). Default false.")
