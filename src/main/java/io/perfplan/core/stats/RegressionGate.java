@@ -150,23 +150,24 @@ public final class RegressionGate {
         // distance past the tolerance in the bad direction: positive means worse than tolerated
         double nearBound = sign * (sign > 0 ? lower : upper) - s.tolerance();
         double farBound = sign * (sign > 0 ? upper : lower) - s.tolerance();
-        String medians = "The median " + number(candidate) + " vs baseline " + number(baseline) + " ("
+        String medians = "The median moved from " + number(baseline) + " to " + number(candidate) + " ("
                 + percent(change * 100, true) + ", " + interval + ")";
         String worse = sign > 0 ? "rise" : "fall";
+        String test = "Mann-Whitney " + pText + (significant ? " < " : " >= ") + "alpha " + number(s.alpha());
         if (!significant) {
             verdict = Verdict.PASS;
-            why = medians + " is no significant " + worse + ", Mann-Whitney " + pText + " >= alpha " + number(s.alpha()) + ".";
+            why = medians + ", which is not a significant " + worse + " (" + test + ").";
         } else if (nearBound > 0) {
             verdict = Verdict.FAIL;
-            why = medians + " is a significant " + worse + " (Mann-Whitney " + pText + " < alpha " + number(s.alpha())
-                    + ") beyond the " + tolerance + ".";
+            why = medians + ", a significant " + worse + " (" + test + ") whose whole interval lies beyond the "
+                    + tolerance + ".";
         } else if (farBound > 0) {
             verdict = Verdict.INCONCLUSIVE;
-            why = medians + " is a significant " + worse + " (Mann-Whitney " + pText + ") but its interval straddles the "
+            why = medians + ", a significant " + worse + " (" + test + ") whose interval straddles the "
                     + tolerance + "; collect more samples to decide.";
         } else {
             verdict = Verdict.PASS;
-            why = medians + " is a significant " + worse + " (Mann-Whitney " + pText + ") but lies entirely within the "
+            why = medians + ", a significant " + worse + " (" + test + ") but one whose whole interval lies within the "
                     + tolerance + ".";
         }
         return new RegressionResult(verdict, evidence, baseline, candidate, change, lower, upper, limit, p, rawP,
