@@ -9,7 +9,8 @@ import java.util.SplittableRandom;
  * {@code (1 + confidence) / 2} percentiles (linear interpolation, see {@link Percentile}) of those
  * medians as the interval. The same seed and input always give the same interval. Values are
  * unit-free; ratios are candidate / baseline. Cost is O(resamples × n) time and O(resamples + n)
- * memory per call (about 10 ms for 2,000 resamples of 1,000 values).
+ * memory per call: measured on a shared 2-core machine, about 1 ms for 2,000 resamples of 30 values,
+ * 35 ms for 1,000 values and 0.2 s for 10,000, so it suits per-run samples rather than per-request ones.
  *
  * @param resamples number of bootstrap resamples, 100 to 100,000 (default 2,000)
  * @param confidence two-sided coverage, strictly between 0 and 1 (default 0.95)

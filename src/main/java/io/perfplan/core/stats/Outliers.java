@@ -71,8 +71,10 @@ public record Outliers(List<Integer> indices, List<Double> scores, double thresh
         }
         String shown = indices.stream().limit(10).map(String::valueOf).collect(Collectors.joining(", "))
                 + (indices.size() > 10 ? ", ..." : "");
-        return Optional.of(indices.size() + " of " + count + " values (index " + shown
-                + ") are outliers (modified z-score above " + threshold
-                + "), so something disturbed those runs; check for background load or add warm-up runs.");
+        boolean one = indices.size() == 1;
+        return Optional.of(indices.size() + " of " + count + " values (" + (one ? "index " : "indices ") + shown + ") "
+                + (one ? "is an outlier" : "are outliers") + " (modified z-score beyond " + threshold
+                + "), so something disturbed " + (one ? "that run" : "those runs")
+                + "; check for background load or add warm-up runs.");
     }
 }

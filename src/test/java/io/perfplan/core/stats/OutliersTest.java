@@ -21,8 +21,10 @@ class OutliersTest {
 
     @Test
     void flagsLowOutliersToo() {
-        Outliers outliers = Outliers.of(new double[] {50, 51, 49, 50, 52, 48, 5});
-        assertThat(outliers.indices()).containsExactly(6);
+        Outliers outliers = Outliers.of(new double[] {50, 51, 49, 50, 52, 48, 5, 120});
+        assertThat(outliers.indices()).containsExactly(6, 7);
+        assertThat(outliers.warning()).hasValue("2 of 8 values (indices 6, 7) are outliers (modified z-score beyond 3.5),"
+                + " so something disturbed those runs; check for background load or add warm-up runs.");
     }
 
     @Test
