@@ -45,6 +45,7 @@ public final class ActionsCommand implements Callable<Integer> {
                 out.println();
                 out.println("perfplan actions NAME documents one action.");
             }
+            out.flush();
             return ExitCode.OK;
         }
         Action<?> action = registry.get(name).orElseThrow(() -> new UsageException("no action '" + name + "'"
@@ -54,6 +55,7 @@ public final class ActionsCommand implements Callable<Integer> {
         } else {
             out.print(markdown ? ActionDocs.markdown(action.spec()) : ActionDocs.text(action.spec()));
         }
+        out.flush();
         return ExitCode.OK;
     }
 
