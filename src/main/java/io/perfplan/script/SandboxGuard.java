@@ -124,6 +124,10 @@ public final class SandboxGuard {
         if (receiver instanceof Class<?> type) {
             return invokeStatic(type, name, args);
         }
+        if (name.equals("getAt") && args.length == 1) {
+            // x.getAt('name') is a property read like x['name']
+            return index(receiver, args[0], false);
+        }
         checkReceiver(receiver, name);
         if (isFunction(receiver)) {
             if (!SandboxPolicy.CLOSURE_METHODS.contains(name)) {
@@ -218,11 +222,11 @@ public final class SandboxGuard {
     }
 
     static List<String> allowedStaticClassNames() {
-        List<String> names = new ArrayList<>();
-        for (String n : new TreeSet<>(SandboxPolicy.STATIC_CLASSES)) {
+        TreeSet<String> names = new TreeSet<>();
+        for (String n : SandboxPolicy.STATIC_CLASSES) {
             names.add(n.substring(n.lastIndexOf('.') + 1));
         }
-        return names;
+        return new ArrayList<>(names);
     }
 
     private static void checkReceiver(Object receiver, String member) {

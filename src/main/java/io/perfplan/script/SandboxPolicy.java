@@ -63,6 +63,7 @@ final class SandboxPolicy {
             "getFields", "getField", "getConstructors", "getConstructor", "asType", "use", "mixin",
             "withTraits", "dump", "setAccessible", "invoke", "getOwner", "getDelegate", "getThisObject",
             "setDelegate", "setResolveStrategy", "rehydrate", "dehydrate", "getBinding", "setBinding",
+            "putAt", "getBoolean", "getInteger", "getLong",
             // processes, exit, environment
             "execute", "getRuntime", "exit", "halt", "getenv", "addShutdownHook",
             "consumeProcessOutput", "waitFor", "waitForOrKill", "pipeTo",

@@ -64,10 +64,10 @@ import org.codehaus.groovy.syntax.Types;
  * swallow the time limit), {@code throw}, {@code switch}, {@code synchronized}, {@code break} and
  * {@code continue}.
  *
- * <p>{@link #expressions()} runs once names are resolved. It refuses every construct listed in
- * {@link ExpressionCompiler}'s rules, then rewrites each method call, property read, subscript and
- * free name into a call to {@link SandboxGuard}, which repeats the checks at run time on the real
- * receiver and result.
+ * <p>{@link #expressions()} runs once names are resolved and refuses every construct listed in
+ * {@link ExpressionCompiler}'s rules; {@link #guard()} then rewrites each method call, property
+ * read, subscript and free name into a call to {@link SandboxGuard}, which repeats the checks at
+ * run time on the real receiver and result.
  */
 final class SandboxTransformer {
 
@@ -89,9 +89,17 @@ final class SandboxTransformer {
         return new CompilationCustomizer(CompilePhase.CANONICALIZATION) {
             @Override
             public void call(SourceUnit source, GeneratorContext context, ClassNode classNode) {
-                MethodNode run = runMethod(classNode);
-                run.getCode().visit(new ExpressionCheck());
-                new GuardRewriter(source).visitMethod(run);
+                runMethod(classNode).getCode().visit(new ExpressionCheck());
+            }
+        };
+    }
+
+    /** Must come after every check: the guard calls it adds are themselves static calls the checks refuse. */
+    static CompilationCustomizer guard() {
+        return new CompilationCustomizer(CompilePhase.CANONICALIZATION) {
+            @Override
+            public void call(SourceUnit source, GeneratorContext context, ClassNode classNode) {
+                new GuardRewriter(source).visitMethod(runMethod(classNode));
             }
         };
     }
@@ -233,7 +241,7 @@ final class SandboxTransformer {
                     }
                 }
             }
-            if (!call.isImplicitThis()) {
+            if (!call.isImplicitThis() && !(call.getObjectExpression() instanceof ClassExpression)) {
                 // an implicit receiver is a function call, rewritten to the bindings; an explicit this is refused
                 call.getObjectExpression().visit(this);
             }
@@ -249,7 +257,10 @@ final class SandboxTransformer {
         @Override
         public void visitPropertyExpression(PropertyExpression property) {
             checkProperty(property);
-            super.visitPropertyExpression(property);
+            if (!(property.getObjectExpression() instanceof ClassExpression)) {
+                property.getObjectExpression().visit(this);
+            }
+            property.getProperty().visit(this);
         }
 
         @Override
@@ -262,13 +273,12 @@ final class SandboxTransformer {
             throw violation(field, "Expressions may not read fields directly.");
         }
 
+        /** Receivers of static members and the right side of instanceof are checked where they occur. */
         @Override
         public void visitClassExpression(ClassExpression expression) {
-            String name = expression.getType().getName();
-            if (!SandboxPolicy.VALUE_TYPES.contains(name)) {
-                throw violation(expression, "Class " + name + " is not allowed in expressions; only static members of "
-                        + String.join(", ", SandboxGuard.allowedStaticClassNames()) + " are available.");
-            }
+            throw violation(expression, "Expressions may not use class " + expression.getType().getName()
+                    + " as a value; only static members of " + String.join(", ", SandboxGuard.allowedStaticClassNames())
+                    + " are available.");
         }
 
         @Override
@@ -334,9 +344,16 @@ final class SandboxTransformer {
 
         @Override
         public void visitBinaryExpression(BinaryExpression binary) {
-            if (Types.ofType(binary.getOperation().getType(), Types.ASSIGNMENT_OPERATOR)) {
+            int operation = binary.getOperation().getType();
+            if (Types.ofType(operation, Types.ASSIGNMENT_OPERATOR)) {
                 checkAssignable(binary.getLeftExpression());
                 binary.getRightExpression().visit(this);
+                return;
+            }
+            if ((operation == Types.KEYWORD_INSTANCEOF || operation == Types.COMPARE_NOT_INSTANCEOF)
+                    && binary.getRightExpression() instanceof ClassExpression type) {
+                checkType(type, type.getType(), "test for");
+                binary.getLeftExpression().visit(this);
                 return;
             }
             super.visitBinaryExpression(binary);

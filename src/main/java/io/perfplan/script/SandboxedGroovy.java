@@ -70,8 +70,9 @@ final class SandboxedGroovy {
         config.setDisabledGlobalASTTransformations(globalTransforms(parent));
         config.addCompilationCustomizers(
                 SandboxTransformer.structure(),
-                secureAst(),
                 SandboxTransformer.expressions(),
+                secureAst(),
+                SandboxTransformer.guard(),
                 new ASTTransformationCustomizer(
                         Map.of("value", timeLimitMillis, "unit", TimeUnit.MILLISECONDS), TimedInterrupt.class));
         this.loader = new ExpressionClassLoader(parent, config);
