@@ -94,6 +94,7 @@ public final class ExpressionCompiler {
     public static final Duration DEFAULT_TIME_LIMIT = Duration.ofSeconds(2);
 
     private final Duration timeLimit;
+    private final int cacheSize;
     private final Object groovyLock = new Object();
     private volatile SandboxedGroovy groovy;
     private final Map<String, CompiledExpression> cache = new LinkedHashMap<>(64, 0.75f, true) {
@@ -101,7 +102,7 @@ public final class ExpressionCompiler {
 
         @Override
         protected boolean removeEldestEntry(Map.Entry<String, CompiledExpression> eldest) {
-            if (size() > CACHE_SIZE) {
+            if (size() > cacheSize) {
                 groovy.forget(eldest.getValue().constructor());
                 return true;
             }
@@ -116,11 +117,19 @@ public final class ExpressionCompiler {
 
     /** @param timeLimit longest time one evaluation may run, between 1 ms and 1 hour */
     public ExpressionCompiler(Duration timeLimit) {
+        this(timeLimit, CACHE_SIZE);
+    }
+
+    ExpressionCompiler(Duration timeLimit, int cacheSize) {
         Objects.requireNonNull(timeLimit, "timeLimit");
         if (timeLimit.toMillis() < 1 || timeLimit.compareTo(Duration.ofHours(1)) > 0) {
             throw new IllegalArgumentException("time limit must be between 1 ms and 1 hour, got " + timeLimit);
         }
+        if (cacheSize < 1) {
+            throw new IllegalArgumentException("cache size must be positive, got " + cacheSize);
+        }
         this.timeLimit = timeLimit;
+        this.cacheSize = cacheSize;
     }
 
     public Duration timeLimit() {

@@ -106,7 +106,7 @@ final class SandboxedGroovy {
             throw runtimeFailure(e.getCause(), constructor.getDeclaringClass());
         } catch (ReflectiveOperationException e) {
             throw new IllegalStateException("cannot instantiate a compiled expression", e);
-        } catch (Exception | StackOverflowError e) {
+        } catch (Exception | StackOverflowError | AssertionError e) {
             throw runtimeFailure(e, constructor.getDeclaringClass());
         }
     }
@@ -131,6 +131,11 @@ final class SandboxedGroovy {
             if (t.getCause() == t) {
                 break;
             }
+        }
+        if (failure instanceof AssertionError) {
+            return new ExpressionException(ExpressionException.Kind.RUNTIME,
+                    "Expression failed an assert: " + trimPeriod(firstLine(String.valueOf(failure.getMessage()))) + ".",
+                    line, -1, null);
         }
         if (failure instanceof StackOverflowError) {
             return new ExpressionException(ExpressionException.Kind.RUNTIME,
