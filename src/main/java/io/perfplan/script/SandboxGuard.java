@@ -33,6 +33,11 @@ public final class SandboxGuard {
     private SandboxGuard() {
     }
 
+    /** Called first in every closure body: stops an expression that has run past its time limit. */
+    public static void tick(Object script) {
+        ((ExpressionScript) script).checkClock();
+    }
+
     /** A free name such as {@code params}: read from the bindings only, never from the script object. */
     public static Object variable(Object script, String name) {
         Map<?, ?> variables = bindings(script);
