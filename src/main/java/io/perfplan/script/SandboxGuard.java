@@ -254,7 +254,7 @@ public final class SandboxGuard {
                         + "'), because that type gives access to processes, I/O, reflection, threads or resources.");
     }
 
-    private static boolean isFunction(Object value) {
+    static boolean isFunction(Object value) {
         return value instanceof Closure<?> || value instanceof Supplier<?> || value instanceof Function<?, ?>
                 || value instanceof Predicate<?> || value instanceof BiFunction<?, ?, ?>;
     }

@@ -1,7 +1,6 @@
 package io.perfplan.script;
 
 import groovy.lang.Binding;
-import groovy.lang.Closure;
 import groovy.lang.GString;
 import groovy.lang.GroovyClassLoader;
 import groovy.lang.GroovyCodeSource;
@@ -157,9 +156,9 @@ final class SandboxedGroovy {
         if (value instanceof GString || value instanceof Character) {
             return value.toString();
         }
-        if (value instanceof Closure<?>) {
+        if (SandboxGuard.isFunction(value)) {
             throw new ExpressionException(ExpressionException.Kind.RUNTIME,
-                    "The expression's value is a closure; call it or return a plain value instead.");
+                    "The expression's value is a closure or function; call it or return a plain value instead.");
         }
         if (SandboxPolicy.deniedType(value.getClass())) {
             throw new ExpressionException(ExpressionException.Kind.SANDBOX,
