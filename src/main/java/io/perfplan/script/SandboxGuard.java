@@ -109,7 +109,9 @@ public final class SandboxGuard {
                     "Cannot index a null value with [" + key + "]; use ?[ ] where the value may be missing.");
         }
         if (receiver instanceof Map<?, ?> map) {
-            return checked(map.get(key), "[" + key + "]");
+            // "${id}" keys find String keys, as users expect
+            Object lookup = key instanceof CharSequence text && !(key instanceof String) ? text.toString() : key;
+            return checked(map.get(lookup), "[" + key + "]");
         }
         if (key instanceof CharSequence text) {
             // obj['name'] is a property read in Groovy (spread over lists): apply the rules of obj.name

@@ -319,6 +319,9 @@ final class SandboxTransformer {
             if (closure.getParameters() != null) {
                 for (Parameter p : closure.getParameters()) {
                     checkType(p, p.getOriginType(), "declare a parameter of type");
+                    if (p.hasInitialExpression()) {
+                        throw violation(p, "Closure parameters in expressions may not have default values.");
+                    }
                 }
             }
             super.visitClosureExpression(closure);
