@@ -75,7 +75,12 @@ import java.util.Objects;
  *     {@code .@field}, no arrays, no spread arguments {@code f(*list)}.</li>
  * <li>Assignments only to {@code def} locals and closure parameters: the bindings cannot be
  *     changed by assignment ({@code params = null}, {@code steps.a.status = 'passed'}).</li>
+ * <li>Closure parameters may not have default values.</li>
  * </ol>
+ * Behind these checks, Groovy's {@code SecureASTCustomizer} enforces the structural ones again (no
+ * imports, package or method definitions; only block, expression, return, if and assert
+ * statements; no method pointers, {@code .@}, arrays or static calls), and the class loader never
+ * compiles Groovy sources found on the class path.
  *
  * <p><b>Rules, checked when evaluating</b> (kind {@code SANDBOX} from
  * {@link CompiledExpression#evaluate}): every method call, property read, subscript and free name

@@ -278,6 +278,7 @@ final class SandboxedGroovy {
         }
 
         @Override
+        @SuppressWarnings("rawtypes")
         protected void setClassCacheEntry(Class cls) {
             // expressions are cached by ExpressionCompiler; holding them here too would keep evicted classes alive
         }

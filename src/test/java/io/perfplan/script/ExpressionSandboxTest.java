@@ -204,6 +204,26 @@ class ExpressionSandboxTest {
     }
 
     @Test
+    void escapesThatWouldConnectMakeNoConnection() throws Exception {
+        try (java.net.ServerSocket server = new java.net.ServerSocket(0, 5, java.net.InetAddress.getLoopbackAddress())) {
+            server.setSoTimeout(300);
+            String url = "'http://127.0.0.1:" + server.getLocalPort() + "/'";
+            for (String escape : List.of(
+                    "new Socket('127.0.0.1', " + server.getLocalPort() + ")",
+                    "new URL(" + url + ").text",
+                    url + ".toURL().text",
+                    "new URI(" + url + ").toURL().openStream()",
+                    "(" + url + " as URL).text")) {
+                assertThatThrownBy(() -> COMPILER.compile(escape).evaluate(BINDINGS))
+                        .as(escape)
+                        .isInstanceOfSatisfying(ExpressionException.class,
+                                e -> assertThat(e.kind()).isEqualTo(ExpressionException.Kind.SANDBOX));
+            }
+            assertThatThrownBy(server::accept).isInstanceOf(java.net.SocketTimeoutException.class);
+        }
+    }
+
+    @Test
     void refusedMetaClassChangeDoesNotChangeString() {
         assertThatThrownBy(() -> COMPILER.compile("String.metaClass.escaped = { 1 }"))
                 .isInstanceOf(ExpressionException.class);
