@@ -8,8 +8,8 @@ import java.util.Objects;
 /**
  * Compiles the Groovy text inside a plan's {@code ${...}} once, caches it by text, and evaluates it
  * in a sandbox. Thread-safe; share one instance per process. Constructing one loads no Groovy
- * class: Groovy is loaded by the first {@link #compile} (about 0.8 s in a cold JVM), so callers that
- * resolve plain references such as {@code ${params.v}} themselves never pay for it.
+ * class: Groovy is loaded by the first {@link #compile} (the dearest call, see Cost below), so
+ * callers that resolve plain references such as {@code ${params.v}} themselves never pay for it.
  *
  * <p><b>Limits.</b> Source text up to {@value #MAX_SOURCE_CHARS} characters; a cache of the
  * {@value #CACHE_SIZE} most recently used expressions; a time limit per evaluation (default 2 s).
@@ -93,13 +93,13 @@ import java.util.Objects;
  * ProcessBuilder, File, Path, URL, URLConnection, InetAddress, anything AutoCloseable (streams,
  * sockets, channels), Binding, Script, GroovyShell, and anything in java.io, java.nio, java.net,
  * java.lang.reflect, java.lang.invoke, java.sql, javax, sun, jdk. The value returned by
- * {@code evaluate} may not be a closure (closures cannot escape the expression).
+ * {@code evaluate} may not be a closure or function (closures cannot escape the expression).
  *
  * <p><b>Cost</b> (measured with {@code ExpressionCostProbe} in test sources, fresh JVM each run, on the
  * project's build machine: 2 cores shared with other builds, load average 4-7, JDK 17, Groovy 5.0.8;
  * medians of 5 runs): {@code new ExpressionCompiler()} 1.7 ms (no Groovy loaded); first
  * {@code compile} 2.0 s (range 1.5-2.6 s; a bare {@code new GroovyShell().evaluate(..)} measured
- * alongside took 2.0 s, range 1.5-2.5 s, so the sandbox adds little to Groovy's own start-up; the
+ * alongside took 2.0 s, range 1.5-2.5 s: the sandbox's own cost is within this machine's noise; the
  * design's 0.8 s was measured on a quiet machine); a second compile 126 ms; first evaluate 130 ms;
  * a cache hit in {@code compile} 12 us; a cached evaluate after warm-up 6.6 us (range 1.6-13.5 us).
  */
