@@ -33,6 +33,11 @@ public final class SandboxGuard {
     private SandboxGuard() {
     }
 
+    /** Called first in every closure body: stops an expression that has run past its time limit. */
+    public static void tick(Object script) {
+        ((ExpressionScript) script).checkClock();
+    }
+
     /** A free name such as {@code params}: read from the bindings only, never from the script object. */
     public static Object variable(Object script, String name) {
         Map<?, ?> variables = bindings(script);
@@ -104,7 +109,9 @@ public final class SandboxGuard {
                     "Cannot index a null value with [" + key + "]; use ?[ ] where the value may be missing.");
         }
         if (receiver instanceof Map<?, ?> map) {
-            return checked(map.get(key), "[" + key + "]");
+            // "${id}" keys find String keys, as users expect
+            Object lookup = key instanceof CharSequence text && !(key instanceof String) ? text.toString() : key;
+            return checked(map.get(lookup), "[" + key + "]");
         }
         if (key instanceof CharSequence text) {
             // obj['name'] is a property read in Groovy (spread over lists): apply the rules of obj.name
@@ -249,7 +256,7 @@ public final class SandboxGuard {
                         + "'), because that type gives access to processes, I/O, reflection, threads or resources.");
     }
 
-    private static boolean isFunction(Object value) {
+    static boolean isFunction(Object value) {
         return value instanceof Closure<?> || value instanceof Supplier<?> || value instanceof Function<?, ?>
                 || value instanceof Predicate<?> || value instanceof BiFunction<?, ?, ?>;
     }

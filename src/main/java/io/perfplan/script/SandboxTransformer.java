@@ -39,9 +39,11 @@ import org.codehaus.groovy.ast.expr.SpreadExpression;
 import org.codehaus.groovy.ast.expr.StaticMethodCallExpression;
 import org.codehaus.groovy.ast.expr.TupleExpression;
 import org.codehaus.groovy.ast.expr.VariableExpression;
+import org.codehaus.groovy.ast.stmt.BlockStatement;
 import org.codehaus.groovy.ast.stmt.BreakStatement;
 import org.codehaus.groovy.ast.stmt.ContinueStatement;
 import org.codehaus.groovy.ast.stmt.DoWhileStatement;
+import org.codehaus.groovy.ast.stmt.ExpressionStatement;
 import org.codehaus.groovy.ast.stmt.ForStatement;
 import org.codehaus.groovy.ast.stmt.Statement;
 import org.codehaus.groovy.ast.stmt.SwitchStatement;
@@ -317,6 +319,9 @@ final class SandboxTransformer {
             if (closure.getParameters() != null) {
                 for (Parameter p : closure.getParameters()) {
                     checkType(p, p.getOriginType(), "declare a parameter of type");
+                    if (p.hasInitialExpression()) {
+                        throw violation(p, "Closure parameters in expressions may not have default values.");
+                    }
                 }
             }
             super.visitClosureExpression(closure);
@@ -449,6 +454,7 @@ final class SandboxTransformer {
             }
             if (e instanceof ClosureExpression closure) {
                 visitClosureExpression(closure);
+                startWithClockCheck(closure);
                 return closure;
             }
             if (e instanceof MethodCallExpression call) {
@@ -475,6 +481,26 @@ final class SandboxTransformer {
                 return guard(e, "variable", new VariableExpression("this"), new ConstantExpression(variable.getName()));
             }
             return e.transformExpression(this);
+        }
+
+        /**
+         * Loops are refused, so only closures called over and over can run long: each closure body
+         * first checks the evaluation's time limit (like Groovy's TimedInterrupt, without its
+         * start-up cost).
+         */
+        private static void startWithClockCheck(ClosureExpression closure) {
+            Statement tick = new ExpressionStatement(new StaticMethodCallExpression(GUARD, "tick",
+                    new ArgumentListExpression(new VariableExpression("this"))));
+            Statement code = closure.getCode();
+            if (code instanceof BlockStatement block) {
+                block.getStatements().add(0, tick);
+            } else {
+                BlockStatement block = new BlockStatement();
+                block.addStatement(tick);
+                block.addStatement(code);
+                block.setVariableScope(closure.getVariableScope());
+                closure.setCode(block);
+            }
         }
 
         private Expression arguments(Expression arguments) {

@@ -1,12 +1,10 @@
 package io.perfplan.script;
 
 import groovy.lang.Binding;
-import groovy.lang.Closure;
 import groovy.lang.GString;
 import groovy.lang.GroovyClassLoader;
 import groovy.lang.GroovyCodeSource;
 import groovy.lang.Script;
-import groovy.transform.TimedInterrupt;
 import java.io.BufferedReader;
 import java.io.IOException;
 import java.io.InputStreamReader;
@@ -23,8 +21,6 @@ import java.util.List;
 import java.util.Map;
 import java.util.Set;
 import java.util.TreeSet;
-import java.util.concurrent.TimeUnit;
-import java.util.concurrent.TimeoutException;
 import java.util.concurrent.atomic.AtomicLong;
 import org.codehaus.groovy.ast.expr.ArrayExpression;
 import org.codehaus.groovy.ast.expr.AttributeExpression;
@@ -41,7 +37,6 @@ import org.codehaus.groovy.ast.stmt.ReturnStatement;
 import org.codehaus.groovy.control.CompilationFailedException;
 import org.codehaus.groovy.control.CompilerConfiguration;
 import org.codehaus.groovy.control.MultipleCompilationErrorsException;
-import org.codehaus.groovy.control.customizers.ASTTransformationCustomizer;
 import org.codehaus.groovy.control.customizers.SecureASTCustomizer;
 import org.codehaus.groovy.control.messages.ExceptionMessage;
 import org.codehaus.groovy.control.messages.Message;
@@ -72,9 +67,7 @@ final class SandboxedGroovy {
                 SandboxTransformer.structure(),
                 SandboxTransformer.expressions(),
                 secureAst(),
-                SandboxTransformer.guard(),
-                new ASTTransformationCustomizer(
-                        Map.of("value", timeLimitMillis, "unit", TimeUnit.MILLISECONDS), TimedInterrupt.class));
+                SandboxTransformer.guard());
         this.loader = new ExpressionClassLoader(parent, config);
     }
 
@@ -100,13 +93,14 @@ final class SandboxedGroovy {
     /** Runs a compiled expression with fresh bindings; the script object is never shared between calls. */
     Object evaluate(Constructor<? extends Script> constructor, Map<String, ?> bindings) {
         try {
-            Script script = constructor.newInstance(new Binding(new LinkedHashMap<>(bindings)));
+            ExpressionScript script = (ExpressionScript) constructor.newInstance(new Binding(new LinkedHashMap<>(bindings)));
+            script.startClock(timeLimitMillis);
             return normalized(script.run());
         } catch (InvocationTargetException e) {
             throw runtimeFailure(e.getCause(), constructor.getDeclaringClass());
         } catch (ReflectiveOperationException e) {
             throw new IllegalStateException("cannot instantiate a compiled expression", e);
-        } catch (Exception | StackOverflowError e) {
+        } catch (Exception | StackOverflowError | AssertionError e) {
             throw runtimeFailure(e, constructor.getDeclaringClass());
         }
     }
@@ -123,14 +117,14 @@ final class SandboxedGroovy {
                 return known.line().isPresent() || line < 0 ? known
                         : new ExpressionException(known.kind(), known.getMessage(), line, -1, known.getCause());
             }
-            if (t instanceof TimeoutException) {
-                return new ExpressionException(ExpressionException.Kind.TIMEOUT,
-                        "Expression ran longer than " + timeLimitMillis + " ms and was stopped; make it do less work.",
-                        line, -1, failure);
-            }
             if (t.getCause() == t) {
                 break;
             }
+        }
+        if (failure instanceof AssertionError) {
+            return new ExpressionException(ExpressionException.Kind.RUNTIME,
+                    "Expression failed an assert: " + trimPeriod(firstLine(String.valueOf(failure.getMessage()))) + ".",
+                    line, -1, null);
         }
         if (failure instanceof StackOverflowError) {
             return new ExpressionException(ExpressionException.Kind.RUNTIME,
@@ -162,9 +156,9 @@ final class SandboxedGroovy {
         if (value instanceof GString || value instanceof Character) {
             return value.toString();
         }
-        if (value instanceof Closure<?>) {
+        if (SandboxGuard.isFunction(value)) {
             throw new ExpressionException(ExpressionException.Kind.RUNTIME,
-                    "The expression's value is a closure; call it or return a plain value instead.");
+                    "The expression's value is a closure or function; call it or return a plain value instead.");
         }
         if (SandboxPolicy.deniedType(value.getClass())) {
             throw new ExpressionException(ExpressionException.Kind.SANDBOX,
@@ -284,6 +278,7 @@ final class SandboxedGroovy {
         }
 
         @Override
+        @SuppressWarnings("rawtypes")
         protected void setClassCacheEntry(Class cls) {
             // expressions are cached by ExpressionCompiler; holding them here too would keep evicted classes alive
         }

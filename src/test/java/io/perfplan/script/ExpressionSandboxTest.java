@@ -106,7 +106,17 @@ class ExpressionSandboxTest {
                 "[1, 2].parallelStream()",
                 "@groovy.transform.ASTTest(value = { 1 }) def y = 1",
                 "package p; 1",
-                "list.collect(Math.&abs)");
+                "list.collect(Math.&abs)",
+                "list.collect { a, b = x.getClass() -> b }",
+                "list.collect { a, b = x['class'] -> b }",
+                "\"${-> x.execute()}\"",
+                "x.'getClass'()",
+                "x?.getClass()",
+                "list*.getClass()",
+                "[1].inject(x) { a, b -> a.execute() }",
+                "Integer.TYPE.forName('x')",
+                "run()",
+                "getBinding()");
     }
 
     @ParameterizedTest
@@ -138,7 +148,10 @@ class ExpressionSandboxTest {
                 "Math.getName()",
                 "Math.name",
                 "success.getClass",
-                "def c = success; def k = 'own' + 'er'; c[k]");
+                "def c = success; def k = 'own' + 'er'; c[k]",
+                "Integer.TYPE",
+                "x.bytes.encodeBase64().with { it['class'] }",
+                "[x: 1].with { def k = 'class'; 1[k] }");
     }
 
     @ParameterizedTest
@@ -183,6 +196,31 @@ class ExpressionSandboxTest {
         Thread.sleep(200); // a thread or process an escape had started would have created the file by now
         assertThat(marker).doesNotExist();
         assertThat(Files.list(dir)).isEmpty();
+    }
+
+    @Test
+    void unicodeEscapesInNamesDoNotCompile() {
+        assertThatThrownBy(() -> COMPILER.compile("x.\\u0065xecute()")).isInstanceOf(ExpressionException.class);
+    }
+
+    @Test
+    void escapesThatWouldConnectMakeNoConnection() throws Exception {
+        try (java.net.ServerSocket server = new java.net.ServerSocket(0, 5, java.net.InetAddress.getLoopbackAddress())) {
+            server.setSoTimeout(300);
+            String url = "'http://127.0.0.1:" + server.getLocalPort() + "/'";
+            for (String escape : List.of(
+                    "new Socket('127.0.0.1', " + server.getLocalPort() + ")",
+                    "new URL(" + url + ").text",
+                    url + ".toURL().text",
+                    "new URI(" + url + ").toURL().openStream()",
+                    "(" + url + " as URL).text")) {
+                assertThatThrownBy(() -> COMPILER.compile(escape).evaluate(BINDINGS))
+                        .as(escape)
+                        .isInstanceOfSatisfying(ExpressionException.class,
+                                e -> assertThat(e.kind()).isEqualTo(ExpressionException.Kind.SANDBOX));
+            }
+            assertThatThrownBy(server::accept).isInstanceOf(java.net.SocketTimeoutException.class);
+        }
     }
 
     @Test

@@ -30,6 +30,8 @@ class ExpressionValuesTest {
         b.put("vars", Map.of("target", "http://127.0.0.1:8080", "list", List.of(1, 2, 3, 4)));
         b.put("steps", steps);
         b.put("nothing", null);
+        b.put("run", Map.of("id", "r-17", "plan", "checkout-nightly"));
+        b.put("env", Map.of("HOME", "/home/perf"));
         b.put("success", (Supplier<Boolean>) () -> true);
         b.put("failed", (Predicate<String>) id -> id.equals("gate"));
         b.put("passed", ExpressionFunctions.ofPredicate((Predicate<String>) id -> !id.equals("gate")));
@@ -85,6 +87,8 @@ class ExpressionValuesTest {
         assertThat(eval("steps['load-test'].status")).isEqualTo("failed");
         assertThat(eval("steps.a.outputs.missing ?: 0")).isEqualTo(0);
         assertThat(eval("nothing?.size()")).isNull();
+        assertThat(eval("def id = 'a'; steps[\"${id}\"].status")).isEqualTo("passed");
+        assertThat(eval("run.id + '@' + run.plan + ' ' + env.HOME")).isEqualTo("r-17@checkout-nightly /home/perf");
     }
 
     @Test
@@ -100,6 +104,8 @@ class ExpressionValuesTest {
         assertThat(eval("'abc'.with { it.toUpperCase() }")).isEqualTo("ABC");
         assertThat(eval("steps*.key")).isEqualTo(List.of("a", "load-test"));
         assertThat(eval("vars.list*.plus(1)")).isEqualTo(List.of(2, 3, 4, 5));
+        assertThat(eval("vars.list.collect(x -> x * 10)")).isEqualTo(List.of(10, 20, 30, 40));
+        assertThat(eval("\"${-> vars.list.size()}\"")).isEqualTo("4");
     }
 
     @Test
