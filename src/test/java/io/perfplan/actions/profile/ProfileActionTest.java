@@ -83,7 +83,6 @@ class ProfileActionTest {
         assertThat(hot.stream().limit(3).map(m -> String.valueOf(((Map<?, ?>) m).get("method"))).toList())
                 .contains(HotLoop.class.getName() + ".spinHot");
         assertThat(ctx.metrics).containsKeys("gc.pause.total", "gc.pause.max");
-        assertThat(ctx.outputs.get("bottleneck")).isEqualTo("cpu-bound");
     }
 
     @Test
@@ -183,5 +182,27 @@ class ProfileActionTest {
         assertThat(action.describe(command(List.of("sleep", "1"), false, 5, 2, true)))
                 .contains("would run 'sleep 1' 2 warm-up and 5 measured time(s), plus one run with a flight recording");
         assertThat(action.spec().name()).isEqualTo("profile");
+    }
+
+    @Test
+    void processRegexFindsTheProcessByCommandLine() throws Exception {
+        Process child = new ProcessBuilder("sleep", "7.317").start();
+        try {
+            RecordingStepContext ctx = new RecordingStepContext(dir);
+            ProfileInputs in = new ProfileInputs(null, null, null, null, null, null, null, null, null,
+                    null, "sleep 7\\.317", null, null, Duration.ofMillis(100), Duration.ofMillis(300), null);
+            Outcome outcome = action.execute(in, ctx);
+
+            assertThat(outcome.passed()).as(outcome.message()).isTrue();
+            assertThat(ctx.outputs.get("pids")).isEqualTo(List.of((int) child.pid()));
+            assertThat(ctx.metric("rss.peak")).isPositive();
+        } finally {
+            child.destroyForcibly();
+        }
+        ProfileInputs none = new ProfileInputs(null, null, null, null, null, null, null, null, null,
+                null, "no-such-process-[0-9]{9}", null, null, null, Duration.ofMillis(300), null);
+        Outcome missing = action.execute(none, new RecordingStepContext(dir));
+        assertThat(missing.passed()).isFalse();
+        assertThat(missing.message()).startsWith("No running process matches 'no-such-process-[0-9]{9}'");
     }
 }
