@@ -126,9 +126,21 @@ public final class CommandRunner {
             c.posix_spawn_file_actions_adddup2(actions, out[1], 1);
             c.posix_spawn_file_actions_adddup2(actions, err[1], 2);
             c.posix_spawn_file_actions_adddup2(actions, report[1], 3);
-            c.posix_spawn_file_actions_addchdir_np(actions, cwd.toString());
-            // Descriptors the JVM opened without close-on-exec must not leak into the child.
-            c.posix_spawn_file_actions_addclosefrom_np(actions, 4);
+            try {
+                c.posix_spawn_file_actions_addchdir_np(actions, cwd.toString());
+            } catch (UnsatisfiedLinkError e) {
+                c.close(out[0]);
+                c.close(err[0]);
+                c.close(report[0]);
+                throw new CommandLaunchException("This C library has no posix_spawn_file_actions_addchdir_np; "
+                        + "run perfplan on Linux with glibc 2.29 or newer.");
+            }
+            try {
+                // Descriptors the JVM opened without close-on-exec must not leak into the child.
+                c.posix_spawn_file_actions_addclosefrom_np(actions, 4);
+            } catch (UnsatisfiedLinkError e) {
+                // glibc before 2.34: the JVM's own descriptors are close-on-exec; ours are created so.
+            }
             c.sigemptyset(emptyMask);
             c.sigemptyset(defaults);
             for (int sig : new int[] {LinuxLibC.SIGHUP, LinuxLibC.SIGINT, LinuxLibC.SIGQUIT, LinuxLibC.SIGPIPE, LinuxLibC.SIGTERM}) {
