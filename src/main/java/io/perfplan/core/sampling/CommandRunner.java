@@ -229,6 +229,14 @@ public final class CommandRunner {
 
     private static volatile String perlPath;
 
+    /**
+     * True when runs are measured through the fork reporter, so every run's peak RSS is exact; false
+     * when {@code perl} is missing and a run's peak RSS is reported only above this JVM's own peak.
+     */
+    public static boolean measuresPeakRssExactly() {
+        return forkReporter() != null;
+    }
+
     /** The perl that forks and measures commands, or null when there is none (or the CPU is not supported). */
     private static String forkReporter() {
         if (SYSCALLS == null || Boolean.getBoolean("perfplan.sampling.direct")) {

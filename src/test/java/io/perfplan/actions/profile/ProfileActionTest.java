@@ -59,7 +59,9 @@ class ProfileActionTest {
         assertThat(outcome.passed()).isTrue();
         assertThat(ctx.outputs.get("bottleneck")).isEqualTo("waiting");
         assertThat(ctx.metric("wall.mean")).isBetween(250.0, 3000.0);
-        assertThat(ctx.metric("rss.peak")).isLessThan(50e6);
+        if (io.perfplan.core.sampling.CommandRunner.measuresPeakRssExactly()) {
+            assertThat(ctx.metric("rss.peak")).isLessThan(50e6);
+        }
     }
 
     @Test

@@ -60,7 +60,11 @@ class CommandRunnerTest {
 
         assertThat(big.exitCode()).as(big.stderr()).isZero();
         assertThat(big.peakRssBytes()).isGreaterThanOrEqualTo(200L << 20);
-        assertThat(small.peakRssBytes()).isPositive().isLessThan(50L << 20);
+        if (CommandRunner.measuresPeakRssExactly()) {
+            assertThat(small.peakRssBytes()).isPositive().isLessThan(50L << 20);
+        } else {
+            assertThat(small.peakRssBytes()).isEqualTo(-1);
+        }
     }
 
     @Test
