@@ -139,6 +139,24 @@ class ProfileActionTest {
     }
 
     @Test
+    void steadilyGrowingProcessIsMemoryGrowth() throws Exception {
+        Process child = new ProcessBuilder(JavaPrograms.command(io.perfplan.core.sampling.fixtures.Grow.class,
+                List.of("-Xms16m", "-Xmx600m", "-XX:+UseSerialGC"))).start();
+        try {
+            assertThat(new java.io.BufferedReader(new java.io.InputStreamReader(child.getInputStream())).readLine()).isEqualTo("started");
+            RecordingStepContext ctx = new RecordingStepContext(dir);
+            Outcome outcome = action.execute(attachPid(child.pid(), Duration.ofMillis(1500)), ctx);
+
+            assertThat(outcome.passed()).as(outcome.message()).isTrue();
+            assertThat(ctx.outputs.get("bottleneck")).as((String) ctx.outputs.get("evidence")).isEqualTo("memory-growth");
+            double[] rss = ctx.samples.get("rss");
+            assertThat(rss[rss.length - 1] - rss[0]).isGreaterThan(16 << 20);
+        } finally {
+            child.destroyForcibly();
+        }
+    }
+
+    @Test
     void systemSamplingReportsMachineMetrics() throws Exception {
         RecordingStepContext ctx = new RecordingStepContext(dir);
         ProfileInputs in = new ProfileInputs(null, null, null, null, null, null, null, null, null,
