@@ -106,9 +106,12 @@ public final class BottleneckClassifier {
             return new Diagnosis(Bottleneck.MEMORY_GROWTH, memory.sentence("Used memory"),
                     List.of("Find the process whose RSS grows (profile it with pid: or process:) and look for unbounded caches or leaks."));
         }
+        double load = mean(s.loadAverage1m());
         return new Diagnosis(Bottleneck.NONE, String.format(Locale.ROOT,
-                "The machine has headroom: %.0f%% CPU, %.0f%% I/O wait, load %.2f on %d cores.",
-                cpu, iowait, mean(s.loadAverage1m()), s.logicalCores()),
+                "The machine had headroom while sampled: %.0f%% CPU, %.0f%% I/O wait%s.", cpu, iowait,
+                load >= s.logicalCores()
+                        ? String.format(Locale.ROOT, "; the 1-minute load average (%.2f on %d cores) shows heavier demand just before", load, s.logicalCores())
+                        : String.format(Locale.ROOT, ", load %.2f on %d cores", load, s.logicalCores())),
                 List.of("Look for the limit in the service itself: profile its process with jfr: true while it is under load."));
     }
 

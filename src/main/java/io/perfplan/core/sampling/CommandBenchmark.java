@@ -54,9 +54,10 @@ public final class CommandBenchmark {
         List<String> warnings = new ArrayList<>();
         if (!stats.outliers().isEmpty()) {
             warnings.add(String.format(Locale.ROOT,
-                    "%d of %d runs are statistical outliers (runs %s); other programs or caches may have disturbed "
+                    "%d of %d runs %s statistical outliers (run %s); other programs or caches may have disturbed "
                             + "the measurement: use more warm-up runs, a prepare command, or a quieter machine.",
-                    stats.outliers().size(), runs.size(), stats.outliers().stream().map(i -> String.valueOf(i + 1)).toList()));
+                    stats.outliers().size(), runs.size(), stats.outliers().size() == 1 ? "is a" : "are",
+                    String.join(", ", stats.outliers().stream().map(i -> String.valueOf(i + 1)).toList())));
         }
         if (runs.size() >= 3 && stats.mean() > 0 && stats.stddev() / stats.mean() > 0.25) {
             warnings.add(String.format(Locale.ROOT,
