@@ -47,8 +47,17 @@ record Check(String check, String kind, double observed, String unit, String lim
 
     /** One row of the verdict table printed to the log. */
     String[] row() {
-        return new String[] {check, withUnit(observed), limit != null ? limit : baseline == baseline ? "baseline " + withUnit(baseline) : "-",
-                percent(change), Double.isNaN(pValue) ? "-" : number(pValue), verdict.toUpperCase(Locale.ROOT)};
+        String seen = Double.isNaN(observed) && kind.equals("threshold") ? note : withUnit(observed);
+        String against;
+        if (!Double.isNaN(baseline)) {
+            against = withUnit(baseline) + (limit == null ? "" : " (limit " + limit + ")");
+        } else if (limit != null && !(Double.isNaN(observed) && kind.equals("threshold"))) {
+            against = limit;
+        } else {
+            against = "-";
+        }
+        return new String[] {check, seen, against, percent(change), Double.isNaN(pValue) ? "-" : number(pValue),
+                verdict.toUpperCase(Locale.ROOT)};
     }
 
     private String withUnit(double v) {

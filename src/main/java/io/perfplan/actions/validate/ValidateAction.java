@@ -157,8 +157,8 @@ public final class ValidateAction implements Action<ValidateInputs> {
         List<String> seen = new ArrayList<>();
         for (Threshold.ComparisonResult c : e.comparisons()) {
             seen.add(c.comparison().metric() + " = " + Check.number(c.observed()) + unitSuffix(c.unit())
-                    + " (" + (c.passed() ? "holds" : "fails") + " " + c.comparison().operator().symbol() + " "
-                    + Check.number(c.limit()) + unitSuffix(c.unit()) + ")");
+                    + (c.passed() ? "" : " (not " + c.comparison().operator().symbol() + " "
+                    + Check.number(c.limit()) + unitSuffix(c.unit()) + ")"));
         }
         return new Check(t.toString(), "threshold", Double.NaN, "", t.toString(), Double.NaN, Double.NaN, Double.NaN,
                 verdict, false, String.join("; ", seen));
@@ -299,7 +299,8 @@ public final class ValidateAction implements Action<ValidateInputs> {
         String unit = m.unit().symbol();
         if (series.length < LevelShifts.RECENT + 3) {
             return new Check(check, "history", m.value(), unit, null, Double.NaN, Double.NaN, Double.NaN, Check.PASS, true,
-                    "Only " + series.length + " runs of history; change points need at least " + (LevelShifts.RECENT + 3) + ".");
+                    "Only " + series.length + (series.length == 1 ? " run" : " runs") + " of history; change points need at least "
+                            + (LevelShifts.RECENT + 3) + ".");
         }
         int permutations = (int) Math.min(100_000, Math.max(999, Math.ceil(1 / h.pvalue()) - 1));
         ChangePoints.Settings settings = new ChangePoints.Settings(h.window(), h.pvalue(), h.minMagnitude().fraction(),
