@@ -41,6 +41,9 @@ public final class RunCommand implements Callable<Integer> {
     @Option(names = "--json", description = "Print the run's result as JSON instead of progress lines.")
     boolean json;
 
+    @Option(names = "--junit", paramLabel = "FILE", description = "Also write the run's validate checks as JUnit XML to FILE, for CI.")
+    Path junit;
+
     @Mixin
     Common common;
 
@@ -84,6 +87,9 @@ public final class RunCommand implements Callable<Integer> {
                 Runtime.getRuntime().removeShutdownHook(hook);
             } catch (IllegalStateException ignored) {
                 // shutting down already
+            }
+            if (junit != null) {
+                JunitReport.write(junit, report);
             }
             if (json) {
                 out.println(Json.write(Reports.run(report)));
