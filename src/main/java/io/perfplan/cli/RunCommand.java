@@ -17,8 +17,6 @@ import java.util.LinkedHashMap;
 import java.util.Map;
 import java.util.Optional;
 import java.util.concurrent.Callable;
-import java.util.concurrent.CountDownLatch;
-import java.util.concurrent.TimeUnit;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
@@ -66,30 +64,10 @@ public final class RunCommand implements Callable<Integer> {
         try (Database db = common.open(Path.of(""))) {
             Engine engine = new Engine(Services.actions(), db.runs(), Services.expressions());
             Cancellation cancel = new Cancellation();
-            CountDownLatch finished = new CountDownLatch(1);
-            Thread hook = new Thread(() -> {
-                cancel.cancel("cancelled by a signal (Ctrl-C or SIGTERM)");
-                try {
-                    finished.await(60, TimeUnit.SECONDS);
-                } catch (InterruptedException ignored) {
-                    // exit now
-                }
-            }, "perfplan-cancel");
-            Runtime.getRuntime().addShutdownHook(hook);
             RunReport report;
-            try {
+            try (SignalCancellation signals = SignalCancellation.install(cancel)) {
                 RunListener listener = json ? RunListener.NONE : new ConsoleReporter(out);
                 report = engine.run(p, values, new Engine.RunOptions("cli", listener, cancel, childEnvironment()));
-            } finally {
-                finished.countDown();
-            }
-            try {
-                Runtime.getRuntime().removeShutdownHook(hook);
-            } catch (IllegalStateException ignored) {
-                // shutting down already
-            }
-            if (junit != null) {
-                JunitReport.write(junit, report);
             }
             if (json) {
                 out.println(Json.write(Reports.run(report)));
