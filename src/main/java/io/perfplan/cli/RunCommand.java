@@ -97,8 +97,17 @@ public final class RunCommand implements Callable<Integer> {
         out.println("dry run of plan " + p.name() + ": nothing is executed");
         Map<String, Object> scope = new LinkedHashMap<>();
         scope.put("params", values);
-        scope.put("vars", Map.of());
+        Map<String, Object> vars = new LinkedHashMap<>();
+        scope.put("vars", vars);
         scope.put("env", System.getenv());
+        scope.put("run", Map.of("id", 0, "plan", p.name(), "started", java.time.Instant.now().toString()));
+        for (Map.Entry<String, Object> e : p.vars().entrySet()) {
+            try {
+                vars.put(e.getKey(), Template.renderTree(e.getValue(), Services.expressions(), scope));
+            } catch (RuntimeException ex) {
+                out.println("  vars." + e.getKey() + ": not known until the plan runs (" + ex.getMessage() + ")");
+            }
+        }
         scope.put("secrets", Map.of());
         scope.put("steps", Map.of());
         for (Step s : p.allSteps()) {
@@ -109,6 +118,9 @@ public final class RunCommand implements Callable<Integer> {
     }
 
     private static <I> String describe(Action<I> action, Step s, Map<String, Object> scope) {
+        if (String.valueOf(s.with()).matches("(?s).*\\$\\{[^}]*\\bsteps\\b.*")) {
+            return "skipped (its inputs depend on the results of earlier steps)";
+        }
         Object rendered;
         try {
             rendered = Template.renderTree(s.with(), Services.expressions(), scope);
