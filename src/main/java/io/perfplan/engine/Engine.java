@@ -46,11 +46,13 @@ public final class Engine {
     private final RunRepository store;
     private final Expressions expressions;
     private final ObjectMapper json = InputsBinder.mapperForJson();
+    private final RunHistory history;
 
     public Engine(ActionRegistry actions, RunRepository store, Expressions expressions) {
         this.actions = actions;
         this.store = store;
         this.expressions = expressions;
+        this.history = new StoreRunHistory(store);
     }
 
     /** How a run is started. */
@@ -288,7 +290,7 @@ public final class Engine {
         long deadline = step.timeout().map(t -> Math.min(start + t.toNanos(), runDeadline)).orElse(runDeadline);
         Cancellation cancel = runCancel.child();
         RecordingStepContext ctx = new RecordingStepContext(String.valueOf(state.runId), state.plan.name(), step.id(), attempt,
-                state.workDir, state.environment, state.masker, state.listener, cancel, deadline);
+                state.workDir, state.environment, state.masker, state.listener, cancel, deadline, history);
         Status status;
         String message = null;
         Map<String, Object> scope = state.scopeSnapshot();

@@ -29,6 +29,7 @@ final class RecordingStepContext implements StepContext {
     private final RunListener listener;
     private final Cancellation cancellation;
     private final long deadlineNanos;
+    private final RunHistory history;
 
     final Map<String, StepReport.RecordedMetric> metrics = new LinkedHashMap<>();
     final List<Samples> samples = new ArrayList<>();
@@ -38,7 +39,7 @@ final class RecordingStepContext implements StepContext {
 
     RecordingStepContext(String runId, String planName, String stepId, int attempt, Path workDir,
                          Map<String, String> environment, SecretMasker masker, RunListener listener,
-                         Cancellation cancellation, long deadlineNanos) {
+                         Cancellation cancellation, long deadlineNanos, RunHistory history) {
         this.runId = runId;
         this.planName = planName;
         this.stepId = stepId;
@@ -49,6 +50,7 @@ final class RecordingStepContext implements StepContext {
         this.listener = listener;
         this.cancellation = cancellation;
         this.deadlineNanos = deadlineNanos;
+        this.history = history;
         cancellation.onCancel(this::endProcesses);
     }
 
@@ -135,6 +137,11 @@ final class RecordingStepContext implements StepContext {
             endProcesses();
         }
         return process;
+    }
+
+    @Override
+    public RunHistory history() {
+        return history;
     }
 
     /** Ends every tracked process that is still running, with its descendants. */

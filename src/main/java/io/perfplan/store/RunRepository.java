@@ -304,6 +304,16 @@ public final class RunRepository {
         }
     }
 
+    /** The baselines stored in the same database. */
+    public BaselineRepository baselines() {
+        return new BaselineRepository(ds);
+    }
+
+    /** Metric series across runs, in the same database. */
+    public HistoryRepository metricHistory() {
+        return new HistoryRepository(ds);
+    }
+
     private RunRow runRow(ResultSet rs) throws SQLException {
         return new RunRow(rs.getLong("id"), rs.getString("plan"), rs.getString("status"), rs.getString("run_trigger"),
                 rs.getString("params"), rs.getString("plan_file"), instant(rs, "started_at"), instant(rs, "finished_at"),
