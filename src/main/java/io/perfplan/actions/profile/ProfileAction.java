@@ -171,6 +171,10 @@ public final class ProfileAction implements Action<ProfileInputs> {
                 return Outcome.fail("The run with a flight recording exited with code " + recorded.exitCode()
                         + " (" + recorded.tail() + "); check that the command is a Java 11+ program.");
             }
+            if (!Files.isRegularFile(file)) {
+                return Outcome.fail("jfr is on but the command started no JVM that wrote a flight recording; "
+                        + "use jfr only with a java command (or a script that runs java).");
+            }
             jfr = JfrReader.read(file);
             reportJfr(ctx, jfr, file);
         }

@@ -88,6 +88,15 @@ class ProfileActionTest {
     }
 
     @Test
+    void jfrOnACommandThatIsNoJvmIsAClearStepFailure() throws Exception {
+        Outcome outcome = action.execute(command(List.of("true"), false, 1, 0, true), new RecordingStepContext(dir));
+
+        assertThat(outcome.passed()).isFalse();
+        assertThat(outcome.message()).isEqualTo("jfr is on but the command started no JVM that wrote a flight recording; "
+                + "use jfr only with a java command (or a script that runs java).");
+    }
+
+    @Test
     void missingCommandIsAClearStepFailure() throws Exception {
         Outcome outcome = action.execute(command(List.of("no-such-tool-42", "--fast"), false, 3, 1, false),
                 new RecordingStepContext(dir));
