@@ -35,6 +35,10 @@ import java.util.function.Consumer;
  * private pipe; the command's peak RSS is then exact (with a floor of about 2 MB, the forking perl's
  * own size, as with GNU time). Without perl the command is spawned directly and the peak RSS is
  * reported only when it exceeds the JVM's own peak (else {@code -1}).
+ *
+ * <p>Each command runs in a process group of its own, so a time limit or a cancel can end the whole
+ * tree at once; a terminal's Ctrl-C therefore reaches perfplan only, which ends the command through
+ * the process handed to {@code onStart}.
  */
 public final class CommandRunner {
 
