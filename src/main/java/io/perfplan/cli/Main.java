@@ -16,7 +16,7 @@ public final class Main {
     }
 
     public static int execute(String... args) {
-        CommandLine cli = new CommandLine(new PerfplanCommand());
+        CommandLine cli = new CommandLine(new PerfplanCommand(), new CommandFactory());
         cli.setExecutionExceptionHandler(Main::handle);
         cli.setParameterExceptionHandler((ex, a) -> {
             PrintWriter err = ex.getCommandLine().getErr();

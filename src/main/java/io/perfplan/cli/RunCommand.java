@@ -79,7 +79,7 @@ public final class RunCommand implements Callable<Integer> {
             RunReport report;
             try {
                 RunListener listener = json ? RunListener.NONE : new ConsoleReporter(out);
-                report = engine.run(p, values, Engine.RunOptions.cli(listener, cancel));
+                report = engine.run(p, values, new Engine.RunOptions("cli", listener, cancel, childEnvironment()));
             } finally {
                 finished.countDown();
             }
@@ -97,6 +97,22 @@ public final class RunCommand implements Callable<Integer> {
             out.flush();
             return report.status() == Status.PASSED ? ExitCode.OK : ExitCode.RUN_FAILED;
         }
+    }
+
+    /**
+     * The environment of commands the plan starts: this process's, plus {@code PERFPLAN_CMD}, a
+     * shell command line that runs this same perfplan (e.g. {@code $PERFPLAN_CMD demo-service &}).
+     */
+    static Map<String, String> childEnvironment() {
+        Map<String, String> env = new LinkedHashMap<>(System.getenv());
+        String java = Path.of(System.getProperty("java.home"), "bin", "java").toString();
+        env.put("PERFPLAN_CMD", quote(java) + " -XX:+UseSerialGC -XX:TieredStopAtLevel=1 -cp "
+                + quote(System.getProperty("java.class.path")) + " " + Main.class.getName());
+        return env;
+    }
+
+    private static String quote(String s) {
+        return s.matches("[A-Za-z0-9_./:=+-]+") ? s : "'" + s.replace("'", "'\\''") + "'";
     }
 
     private int dryRun(Plan p, Map<String, Object> values, PrintWriter out) {

@@ -2,6 +2,7 @@ package io.perfplan.cli;
 
 import io.perfplan.engine.ActionRegistry;
 import io.perfplan.plan.Expressions;
+import io.perfplan.plan.GroovyExpressions;
 
 import io.perfplan.plan.PlanValidator;
 
@@ -9,7 +10,7 @@ import io.perfplan.plan.PlanValidator;
 final class Services {
 
     private static final ActionRegistry ACTIONS = ActionRegistry.withBuiltIns();
-    private static final Expressions EXPRESSIONS = new Expressions(() -> { throw new io.perfplan.plan.ExpressionLanguage.ExpressionError("TEMP groovy not wired"); });
+    private static final Expressions EXPRESSIONS = new Expressions(GroovyExpressions::new);
 
     private Services() {}
 

@@ -164,4 +164,29 @@ class CliProcessTest {
         assertThat(schema.at("/$defs/step/properties/action/enum").toString()).contains("exec");
         assertThat(schema.at("/$defs/step/allOf/0/then/properties/with/properties/expect_exit")).isNotNull();
     }
+
+    @Test
+    void twoProcessesShareTheEmbeddedDatabase() throws Exception {
+        plan("slow.yaml", """
+                plan: slow
+                steps:
+                  - id: wait
+                    action: exec
+                    with: {command: [sleep, "1"]}
+                """);
+        List<String> base = List.of(Path.of(System.getProperty("java.home"), "bin", "java").toString(),
+                "-cp", System.getProperty("java.class.path"), Main.class.getName(), "run", "plans/slow.yaml");
+        List<Process> procs = new ArrayList<>();
+        for (int i = 0; i < 3; i++) {
+            procs.add(new ProcessBuilder(base).directory(dir.toFile()).redirectErrorStream(true)
+                    .redirectOutput(dir.resolve("out" + i + ".txt").toFile()).start());
+        }
+        for (int i = 0; i < procs.size(); i++) {
+            assertThat(procs.get(i).waitFor(60, TimeUnit.SECONDS)).isTrue();
+            assertThat(procs.get(i).exitValue()).as(Files.readString(dir.resolve("out" + i + ".txt"))).isZero();
+        }
+        JsonNode runs = new ObjectMapper().readTree(perfplan("history", "--json").out());
+        assertThat(runs).hasSize(3);
+        runs.forEach(r -> assertThat(r.get("status").asText()).isEqualTo("passed"));
+    }
 }

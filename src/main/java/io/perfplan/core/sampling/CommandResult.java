@@ -16,10 +16,16 @@ import java.time.Duration;
  * @param stdoutTruncated  true when standard output was longer than the limit
  * @param stderrTruncated  true when standard error was longer than the limit
  * @param timedOut         true when the time limit was reached and the process tree was killed
+ * @param readBytes        bytes the child and its waited-for descendants read from storage (block I/O;
+ *                         reads served from the page cache are not counted)
+ * @param writtenBytes     bytes written to storage, same scope as {@code readBytes}
+ * @param voluntarySwitches   times a thread gave up the CPU to wait (I/O, sleep, lock), same scope
+ * @param involuntarySwitches times a runnable thread was preempted (CPU contention), same scope
  */
 public record CommandResult(int exitCode, Duration wall, Duration userCpu, Duration sysCpu, long peakRssBytes,
                             String stdout, String stderr, boolean stdoutTruncated, boolean stderrTruncated,
-                            boolean timedOut) {
+                            boolean timedOut, long readBytes, long writtenBytes,
+                            long voluntarySwitches, long involuntarySwitches) {
 
     /** User plus system CPU time. */
     public Duration cpu() {

@@ -211,7 +211,8 @@ public final class CommandRunner {
             maxRssBytes = -1; // only the JVM's inherited high-water mark is known
         }
         return new CommandResult(exitCode, Duration.ofNanos(wallNanos), user, sys, maxRssBytes,
-                stdout.text(), stderr.text(), stdout.truncated(), stderr.truncated(), timedOut.get());
+                stdout.text(), stderr.text(), stdout.truncated(), stderr.truncated(), timedOut.get(),
+                usage[11] * 512, usage[12] * 512, usage[16], usage[17]);
     }
 
     private static volatile String perlPath;
