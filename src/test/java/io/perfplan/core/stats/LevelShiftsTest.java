@@ -27,17 +27,24 @@ class LevelShiftsTest {
     }
 
     @Test
-    void aShiftIsRecentOnlyWhileItStartsAmongTheNewestRuns() {
+    void eachShiftIsConfirmedByExactlyOneNewRun() {
         ChangePoints.Settings settings = ChangePoints.Settings.defaults();
-        int seen = 0;
-        for (long seed = 1; seed <= 20; seed++) {
-            // 30 runs at one level, then 3 at a level 30% higher: the shift starts at the third-newest run
-            if (LevelShifts.recentShift(steps(seed, 30, 100, 3, 130), settings).map(ChangePoint::index).orElse(-1) == 30) {
-                seen++;
+        for (long s = 1; s <= 10; s++) {
+            long seed = s;
+            // 30 runs at one level, then 8 at a level 30% higher; ask after each run, as validate does
+            double[] all = steps(seed, 30, 100, 8, 130);
+            java.util.List<Integer> confirmedAt = new java.util.ArrayList<>();
+            for (int n = 6; n <= all.length; n++) {
+                int at = n;
+                LevelShifts.confirmedByNewest(java.util.Arrays.copyOf(all, n), settings).ifPresent(cp -> {
+                    assertThat(cp.index()).as("seed %d", seed).isBetween(29, 31);
+                    assertThat(cp.change()).isBetween(0.2, 0.4);
+                    confirmedAt.add(at);
+                });
             }
-            assertThat(LevelShifts.recentShift(steps(seed, 30, 100, 10, 130), settings)).as("an old shift, seed %d", seed).isEmpty();
-            assertThat(LevelShifts.recentShift(steps(seed, 33, 100, 0, 0), settings)).as("no shift, seed %d", seed).isEmpty();
+            assertThat(confirmedAt).as("seed %d", seed).hasSize(1);
+            assertThat(confirmedAt.get(0)).as("confirmed within a few runs of the shift, seed %d", seed).isBetween(32, 35);
+            assertThat(LevelShifts.confirmedByNewest(steps(seed, 38, 100, 0, 0), settings)).as("no shift, seed %d", seed).isEmpty();
         }
-        assertThat(seen).as("fresh 30%% shifts flagged in 20 seeded series").isGreaterThanOrEqualTo(19);
     }
 }
