@@ -51,7 +51,7 @@ public final class RunCommand implements Callable<Integer> {
     @Override
     public Integer call() {
         PrintWriter out = spec.commandLine().getOut();
-        Plan p = Services.validator().loadAndValidate(plan);
+        Plan p = Services.load(plan);
         Map<String, Object> values = Engine.resolveParams(p, params);
         if (dryRun) {
             return dryRun(p, values, out);
