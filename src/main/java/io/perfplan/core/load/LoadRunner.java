@@ -160,9 +160,6 @@ public final class LoadRunner implements AutoCloseable {
                     return null;
                 });
             }
-            for (var b : ctx.encoded) {
-                io.netty.util.ReferenceCountUtil.safeRelease(b.unwrap());
-            }
         }
     }
 
