@@ -4,7 +4,10 @@
 # the medians, the ratio perfplan/wrk and perfplan's peak RSS. Installs wrk and nginx from Debian's
 # packages when missing. Traffic stays on 127.0.0.1.
 #
-#   bench/loadtest-vs-wrk.sh            # ROUNDS=3 DURATION=10 CONNECTIONS=64 PORT=18089
+# perfplan gets WARMUP seconds (default 2) before its measured DURATION so the JIT has compiled the
+# hot path; wrk, a native program, needs none. Both measure DURATION seconds.
+#
+#   bench/loadtest-vs-wrk.sh            # ROUNDS=3 DURATION=10 CONNECTIONS=64 THREADS=2 WARMUP=2 PORT=18089
 set -euo pipefail
 cd "$(dirname "$0")/.."
 
@@ -13,6 +16,7 @@ DURATION=${DURATION:-10}
 CONNECTIONS=${CONNECTIONS:-64}
 THREADS=${THREADS:-2}
 PORT=${PORT:-18089}
+WARMUP=${WARMUP:-2}
 JAVA_OPTS=${JAVA_OPTS:--Xmx256m}
 
 have_nginx() { command -v nginx >/dev/null || [ -x /usr/sbin/nginx ]; }
@@ -68,7 +72,7 @@ PP_RSS=()
 for round in $(seq "$ROUNDS"); do
   w=$(wrk -t"$THREADS" -c"$CONNECTIONS" -d"${DURATION}s" "$URL" | awk '/Requests\/sec/ {print $2}')
   WRK_RPS+=("$w")
-  line=$(java $JAVA_OPTS -cp "$CP" io.perfplan.core.load.ClosedLoadBench "$URL" "$CONNECTIONS" "$DURATION" "$THREADS" 2>/dev/null | grep '^requests=')
+  line=$(java $JAVA_OPTS -cp "$CP" io.perfplan.core.load.ClosedLoadBench "$URL" "$CONNECTIONS" "$DURATION" "$THREADS" "$WARMUP" 2>/dev/null | grep '^requests=')
   p=$(sed -E 's/.*throughput=([0-9.]+).*/\1/' <<<"$line")
   rss=$(sed -E 's/.*rss_peak_mb=([0-9.]+).*/\1/' <<<"$line")
   PP_RPS+=("$p")
@@ -89,6 +93,6 @@ rss_max=$(printf '%s\n' "${PP_RSS[@]}" | sort -n | tail -1)
 ratio=$(awk -v p="$pp_med" -v w="$wrk_med" 'BEGIN {printf "%.2f", p / w}')
 echo
 echo "median wrk:      ${wrk_med} req/s   (wrk -t$THREADS -c$CONNECTIONS -d${DURATION}s, $ROUNDS rounds)"
-echo "median perfplan: ${pp_med} req/s   (closed model, $CONNECTIONS connections, $THREADS event loops)"
+echo "median perfplan: ${pp_med} req/s   (closed model, $CONNECTIONS connections, $THREADS event loops, ${WARMUP}s JIT warm-up not measured)"
 echo "ratio perfplan/wrk: ${ratio}   (target >= 0.90)"
 echo "perfplan peak RSS: ${rss_max} MB   (target < 300 MB, JAVA_OPTS=$JAVA_OPTS)"

@@ -136,6 +136,7 @@ final class LoopWorker {
                 .option(ChannelOption.TCP_NODELAY, true)
                 .option(ChannelOption.CONNECT_TIMEOUT_MILLIS, (int) Math.max(1, Math.min(Integer.MAX_VALUE, ctx.timeoutNanos / 1_000_000)))
                 .handler(new ChannelDuplexHandler()); // replaced per connection in connect()
+
     }
 
     // ---------------------------------------------------------------- lifecycle

@@ -120,7 +120,7 @@ class LoadtestActionTest {
 
     @Test
     void stressModeReportsTheCapacity() throws Exception {
-        try (DemoService limited = DemoService.start(DemoService.Options.onPort(0).withMaxRps(500).withThreads(1))) {
+        try (DemoService limited = DemoService.start(DemoService.Options.onPort(0).withMaxRps(600).withThreads(1))) {
             LoadtestInputs in = bind("{'url': '" + limited.baseUrl() + "/api', 'checks': {'status': ['2xx']},"
                     + " 'stress': {'start': 300, 'step': 200, 'step_duration': '1s', 'max': 1100, 'until': 'error_rate > 2%'}}");
             RecordingStepContext ctx = new RecordingStepContext();
