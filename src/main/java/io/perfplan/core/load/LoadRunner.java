@@ -310,7 +310,8 @@ public final class LoadRunner implements AutoCloseable {
                     sends += v[2];
                 }
             }
-            return sends < 2 || last <= first ? 0 : (sends - 1) * 1e9 / (last - first);
+            // from the start of the measured part (not the first send, which may be late and then catch up)
+            return sends < 2 || last <= measureStart ? 0 : (sends - 1) * 1e9 / (last - measureStart);
         }
     }
 }
