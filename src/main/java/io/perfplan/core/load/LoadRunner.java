@@ -108,7 +108,8 @@ public final class LoadRunner implements AutoCloseable {
                 boolean allDone = ctx.finished.await(Math.max(0, tick - System.nanoTime()), TimeUnit.NANOSECONDS);
                 long now = System.nanoTime();
                 if (allDone) {
-                    stop = Math.min(now, end);
+                    // an open schedule that ran out counts its whole length; a request limit stops the clock now
+                    stop = schedule != null && test.maxRequests() == 0 ? end : Math.min(now, end);
                     break;
                 }
                 if (hooks.cancelled().getAsBoolean()) {

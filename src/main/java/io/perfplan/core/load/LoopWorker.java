@@ -260,13 +260,11 @@ final class LoopWorker {
         while (queueSize > 0 && !idle.isEmpty()) {
             sendQueued(idle.pollLast());
         }
+        // queued requests are part of the schedule, so they get connections even while the run drains
         int wanted = queueSize - connecting;
-        while (wanted > 0 && connections.size() < connectionSlots && !stopping) {
+        while (wanted > 0 && connections.size() < connectionSlots) {
             connect();
             wanted--;
-        }
-        if (stopping && queueSize > 0 && connections.isEmpty()) {
-            queueSize = 0; // nothing left to send them on
         }
     }
 
@@ -343,6 +341,12 @@ final class LoopWorker {
         f.addListener(done -> onConnect(c, (ChannelFuture) done));
     }
 
+    private void reconnectClosed() {
+        if (!issuingOver) {
+            connect();
+        }
+    }
+
     private void onConnect(HttpConnection c, ChannelFuture f) {
         connecting--;
         if (!f.isSuccess()) {
@@ -369,7 +373,7 @@ final class LoopWorker {
                     }
                 }
                 if (!issuingOver) {
-                    loop.schedule(this::connect, RECONNECT_DELAY_NANOS, TimeUnit.NANOSECONDS);
+                    loop.schedule(this::reconnectClosed, RECONNECT_DELAY_NANOS, TimeUnit.NANOSECONDS);
                 }
             }
             checkFinished();

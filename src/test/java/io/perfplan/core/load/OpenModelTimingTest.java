@@ -73,10 +73,11 @@ class OpenModelTimingTest {
             Histogram latency = r.total().latencyMicros();
             double p99 = latency.getValueAtPercentile(99) / 1e6;
             double p90 = latency.getValueAtPercentile(90) / 1e6;
-            assertThat(p99).isCloseTo(stallS - 0.01 * durationS, withPercentage(10));
-            assertThat(p90).isCloseTo(stallS - 0.10 * durationS, withPercentage(10));
+            String observed = "p90=" + p90 + "s p99=" + p99 + "s";
+            assertThat(p99).as(observed).isCloseTo(stallS - 0.01 * durationS, withPercentage(10));
+            assertThat(p90).as(observed).isCloseTo(stallS - 0.10 * durationS, withPercentage(10));
             // every stalled request had a connection of its own, so it was sent on time
-            assertThat(r.total().sendLagMicros().getValueAtPercentile(99)).isLessThan(100_000);
+            assertThat(r.total().sendLagMicros().getValueAtPercentile(90)).isLessThan(50_000);
         }
     }
 
