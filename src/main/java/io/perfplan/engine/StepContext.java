@@ -54,4 +54,9 @@ public interface StepContext {
      * Returns the same process.
      */
     Process track(Process process);
+
+    /** Read access to stored runs and baselines (and setting baselines), for gates such as {@code validate}. */
+    default RunHistory history() {
+        throw new UnsupportedOperationException("this step context has no access to the run history");
+    }
 }

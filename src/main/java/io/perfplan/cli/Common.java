@@ -1,0 +1,30 @@
+package io.perfplan.cli;
+
+import picocli.CommandLine.Option;
+
+/** Options every command that touches the history shares. */
+public final class Common {
+
+    @Option(names = "--db", paramLabel = "JDBC_URL",
+            description = "History database (default: $PERFPLAN_DB, else an H2 file in ./db). E.g. jdbc:postgresql://host/perfplan")
+    String db;
+
+    @Option(names = "--debug", description = "Show stack traces of internal errors.")
+    boolean debug;
+
+    /** The JDBC URL to use: --db, then PERFPLAN_DB, then the H2 file of the project. */
+    String url(java.nio.file.Path projectDir) {
+        if (db != null && !db.isBlank()) {
+            return db;
+        }
+        String env = System.getenv("PERFPLAN_DB");
+        if (env != null && !env.isBlank()) {
+            return env;
+        }
+        return io.perfplan.store.Database.defaultUrl(projectDir);
+    }
+
+    io.perfplan.store.Database open(java.nio.file.Path projectDir) {
+        return io.perfplan.store.Database.open(url(projectDir), System.getenv("PERFPLAN_DB_USER"), System.getenv("PERFPLAN_DB_PASSWORD"));
+    }
+}

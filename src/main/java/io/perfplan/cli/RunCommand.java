@@ -1,0 +1,149 @@
+package io.perfplan.cli;
+
+import io.perfplan.engine.Action;
+import io.perfplan.engine.Cancellation;
+import io.perfplan.engine.Engine;
+import io.perfplan.engine.RunListener;
+import io.perfplan.engine.RunReport;
+import io.perfplan.engine.Status;
+import io.perfplan.plan.InputsBinder;
+import io.perfplan.plan.Plan;
+import io.perfplan.plan.Step;
+import io.perfplan.plan.Template;
+import io.perfplan.store.Database;
+import java.io.PrintWriter;
+import java.nio.file.Path;
+import java.util.LinkedHashMap;
+import java.util.Map;
+import java.util.Optional;
+import java.util.concurrent.Callable;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.TimeUnit;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
+import picocli.CommandLine.Option;
+import picocli.CommandLine.Parameters;
+import picocli.CommandLine.Spec;
+
+/** Runs a plan and records it in the history. */
+@Command(name = "run", description = "Run a plan: validate it, run its steps, record everything in the history.")
+public final class RunCommand implements Callable<Integer> {
+
+    @Parameters(index = "0", paramLabel = "PLAN", description = "The plan file.")
+    Path plan;
+
+    @Option(names = {"-p", "--param"}, paramLabel = "NAME=VALUE", description = "Set a parameter of the plan (repeatable).")
+    Map<String, String> params = new LinkedHashMap<>();
+
+    @Option(names = "--dry-run", description = "Validate, render what can be rendered and say what each step would do; run nothing.")
+    boolean dryRun;
+
+    @Option(names = "--json", description = "Print the run's result as JSON instead of progress lines.")
+    boolean json;
+
+    @Option(names = "--junit", paramLabel = "FILE", description = "Also write the run's validate checks as JUnit XML to FILE, for CI.")
+    Path junit;
+
+    @Mixin
+    Common common;
+
+    @Spec
+    picocli.CommandLine.Model.CommandSpec spec;
+
+    @Override
+    public Integer call() {
+        PrintWriter out = spec.commandLine().getOut();
+        Plan p = Services.validator().loadAndValidate(plan);
+        Map<String, Object> values = Engine.resolveParams(p, params);
+        if (dryRun) {
+            return dryRun(p, values, out);
+        }
+        try {
+            Engine.resolveSecrets(p, System.getenv());
+        } catch (IllegalArgumentException e) {
+            throw new UsageException(e.getMessage());
+        }
+        try (Database db = common.open(Path.of(""))) {
+            Engine engine = new Engine(Services.actions(), db.runs(), Services.expressions());
+            Cancellation cancel = new Cancellation();
+            CountDownLatch finished = new CountDownLatch(1);
+            Thread hook = new Thread(() -> {
+                cancel.cancel("cancelled by a signal (Ctrl-C or SIGTERM)");
+                try {
+                    finished.await(60, TimeUnit.SECONDS);
+                } catch (InterruptedException ignored) {
+                    // exit now
+                }
+            }, "perfplan-cancel");
+            Runtime.getRuntime().addShutdownHook(hook);
+            RunReport report;
+            try {
+                RunListener listener = json ? RunListener.NONE : new ConsoleReporter(out);
+                report = engine.run(p, values, new Engine.RunOptions("cli", listener, cancel, childEnvironment()));
+            } finally {
+                finished.countDown();
+            }
+            try {
+                Runtime.getRuntime().removeShutdownHook(hook);
+            } catch (IllegalStateException ignored) {
+                // shutting down already
+            }
+            if (junit != null) {
+                JunitReport.write(junit, report);
+            }
+            if (json) {
+                out.println(Json.write(Reports.run(report)));
+            }
+            out.flush();
+            return report.status() == Status.PASSED ? ExitCode.OK : ExitCode.RUN_FAILED;
+        }
+    }
+
+    /**
+     * The environment of commands the plan starts: this process's, plus {@code PERFPLAN_CMD}, a
+     * shell command line that runs this same perfplan (e.g. {@code $PERFPLAN_CMD demo-service &}).
+     */
+    static Map<String, String> childEnvironment() {
+        Map<String, String> env = new LinkedHashMap<>(System.getenv());
+        String java = Path.of(System.getProperty("java.home"), "bin", "java").toString();
+        env.put("PERFPLAN_CMD", quote(java) + " -XX:+UseSerialGC -XX:TieredStopAtLevel=1 -cp "
+                + quote(System.getProperty("java.class.path")) + " " + Main.class.getName());
+        return env;
+    }
+
+    private static String quote(String s) {
+        return s.matches("[A-Za-z0-9_./:=+-]+") ? s : "'" + s.replace("'", "'\\''") + "'";
+    }
+
+    private int dryRun(Plan p, Map<String, Object> values, PrintWriter out) {
+        out.println("dry run of plan " + p.name() + ": nothing is executed");
+        Map<String, Object> scope = new LinkedHashMap<>();
+        scope.put("params", values);
+        scope.put("vars", Map.of());
+        scope.put("env", System.getenv());
+        scope.put("secrets", Map.of());
+        scope.put("steps", Map.of());
+        for (Step s : p.allSteps()) {
+            Action<?> action = Services.actions().get(s.action()).orElseThrow();
+            out.println("  " + s.id() + " (" + s.action() + "): " + describe(action, s, scope));
+        }
+        return ExitCode.OK;
+    }
+
+    private static <I> String describe(Action<I> action, Step s, Map<String, Object> scope) {
+        Object rendered;
+        try {
+            rendered = Template.renderTree(s.with(), Services.expressions(), scope);
+        } catch (RuntimeException e) {
+            return "skipped (its inputs depend on values known only when the plan runs: " + e.getMessage() + ")";
+        }
+        try {
+            @SuppressWarnings("unchecked")
+            I inputs = InputsBinder.bind((Map<String, Object>) rendered, action.spec().inputs());
+            Optional<String> what = action.describe(inputs);
+            return what.orElse("skipped (the action cannot say what it would do without doing it)");
+        } catch (IllegalArgumentException e) {
+            return "skipped (" + e.getMessage() + ")";
+        }
+    }
+}

@@ -1,0 +1,90 @@
+package io.perfplan.cli;
+
+import io.perfplan.store.Database;
+import io.perfplan.store.RunRepository;
+import java.io.PrintWriter;
+import java.nio.file.Path;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.Callable;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
+import picocli.CommandLine.Option;
+import picocli.CommandLine.Parameters;
+import picocli.CommandLine.Spec;
+
+/** Shows one run: its steps, attempts, errors and metrics. */
+@Command(name = "show", description = "Show one run: steps, attempts, errors and metrics.")
+public final class ShowCommand implements Callable<Integer> {
+
+    @Parameters(index = "0", paramLabel = "RUN", description = "The run id (see `perfplan history`), or 'last'.")
+    String run;
+
+    @Option(names = "--json", description = "Print JSON.")
+    boolean json;
+
+    @Mixin
+    Common common;
+
+    @Spec
+    picocli.CommandLine.Model.CommandSpec spec;
+
+    @Override
+    public Integer call() {
+        PrintWriter out = spec.commandLine().getOut();
+        try (Database db = common.open(Path.of(""))) {
+            RunRepository runs = db.runs();
+            long id = resolve(runs);
+            RunRepository.RunRow r = runs.run(id).orElseThrow(() -> new UsageException("there is no run " + id + "; see `perfplan history`"));
+            List<RunRepository.StepRow> steps = runs.steps(id);
+            List<RunRepository.MetricRow> metrics = runs.metrics(id);
+            if (json) {
+                Map<String, Object> m = Reports.runRow(r);
+                m.put("steps", steps.stream().map(Reports::stepRow).toList());
+                Map<String, Object> byStep = new LinkedHashMap<>();
+                for (RunRepository.MetricRow x : metrics) {
+                    @SuppressWarnings("unchecked")
+                    Map<String, Object> s = (Map<String, Object>) byStep.computeIfAbsent(x.stepId(), k -> new LinkedHashMap<>());
+                    s.put(x.name(), Map.of("value", x.value(), "unit", x.unit(), "direction", x.direction()));
+                }
+                m.put("metrics", byStep);
+                out.println(Json.write(m));
+                return ExitCode.OK;
+            }
+            out.println("run " + r.id() + " of plan " + r.plan() + ": " + r.status()
+                    + " (" + r.trigger() + ", started " + r.startedAt() + ", took " + Reports.duration(r.startedAt(), r.finishedAt()) + ")");
+            if (r.params() != null && !r.params().equals("{}")) {
+                out.println("params: " + r.params());
+            }
+            if (r.traceId() != null) {
+                out.println("trace: " + r.traceId());
+            }
+            if (r.error() != null) {
+                out.println("error: " + r.error());
+            }
+            out.println();
+            Reports.table(out, List.of("STEP", "ACTION", "ATTEMPT", "STATUS", "TOOK", "MESSAGE"),
+                    steps.stream().map(s -> List.of(s.stepId(), s.action(), String.valueOf(s.attempt()), s.status(),
+                            Reports.duration(s.startedAt(), s.finishedAt()), s.error() == null ? "" : s.error())).toList());
+            if (!metrics.isEmpty()) {
+                out.println();
+                Reports.table(out, List.of("METRIC", "VALUE", "UNIT"),
+                        metrics.stream().map(x -> List.of(x.stepId() + "." + x.name(), Reports.value(x.value()), x.unit())).toList());
+            }
+        }
+        return ExitCode.OK;
+    }
+
+    private long resolve(RunRepository runs) {
+        if (run.equals("last")) {
+            return runs.history(new RunRepository.Filter(null, null, null, null, 1)).stream().findFirst()
+                    .map(RunRepository.RunRow::id).orElseThrow(() -> new UsageException("there are no runs yet"));
+        }
+        try {
+            return Long.parseLong(run);
+        } catch (NumberFormatException e) {
+            throw new UsageException("'" + run + "' is not a run id; run ids are numbers (see `perfplan history`) or 'last'");
+        }
+    }
+}

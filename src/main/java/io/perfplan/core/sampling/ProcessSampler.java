@@ -1,0 +1,312 @@
+package io.perfplan.core.sampling;
+
+import oshi.SystemInfo;
+import oshi.hardware.CentralProcessor;
+import oshi.hardware.GlobalMemory;
+import oshi.hardware.HWDiskStore;
+import oshi.hardware.NetworkIF;
+import oshi.software.os.OSProcess;
+import oshi.software.os.OperatingSystem;
+
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.List;
+import java.util.Locale;
+import java.util.concurrent.locks.LockSupport;
+import java.util.function.BooleanSupplier;
+import java.util.regex.Pattern;
+import java.util.regex.PatternSyntaxException;
+
+/**
+ * Samples running processes or the whole machine with OSHI at a fixed interval for a duration. Each
+ * tick re-reads only the sampled processes' own {@code /proc} entries (no enumeration of all
+ * processes), so sampling every 100 ms costs well under 1% of a core. A process that exits ends its
+ * part of the sampling; when all have exited, sampling stops early with a note.
+ */
+public final class ProcessSampler {
+
+    private final SystemInfo system = new SystemInfo();
+    private final OperatingSystem os = system.getOperatingSystem();
+
+    /**
+     * The processes whose name or command line matches the regular expression (searched, not anchored),
+     * this JVM excluded.
+     *
+     * @throws IllegalArgumentException when the expression is invalid or nothing matches
+     */
+    public List<Integer> find(String regex) {
+        Pattern pattern;
+        try {
+            pattern = Pattern.compile(regex);
+        } catch (PatternSyntaxException e) {
+            throw new IllegalArgumentException("process '" + regex + "' is not a valid regular expression: "
+                    + e.getDescription() + "; fix the pattern.");
+        }
+        int self = os.getProcessId();
+        List<Integer> pids = os.getProcesses(p -> p.getProcessID() != self
+                        && (pattern.matcher(p.getName()).find() || pattern.matcher(p.getCommandLine()).find()), null, 0)
+                .stream().map(OSProcess::getProcessID).sorted().toList();
+        if (pids.isEmpty()) {
+            throw new IllegalArgumentException("No running process matches '" + regex
+                    + "' by name or command line; check that it runs (ps -ef) or use pid.");
+        }
+        return pids;
+    }
+
+    /**
+     * Samples the processes every {@code interval} until {@code duration} has passed, {@code stop}
+     * answers true, or every process has exited.
+     *
+     * @throws IllegalArgumentException when none of the processes exists
+     */
+    public ProcessSamples sample(List<Integer> pids, Duration interval, Duration duration, BooleanSupplier stop) {
+        checkTiming(interval, duration);
+        List<OSProcess> live = new ArrayList<>();
+        for (int pid : pids) {
+            OSProcess p = os.getProcess(pid);
+            if (p != null) {
+                live.add(p);
+            }
+        }
+        if (live.isEmpty()) {
+            throw new IllegalArgumentException("No process with pid " + pids.stream().map(String::valueOf).reduce((a, b) -> a + ", " + b).orElse("")
+                    + " is running; check the pid (ps -p PID).");
+        }
+        int capacity = (int) Math.min(1_000_000, duration.toNanos() / interval.toNanos() + 1);
+        long[] offset = new long[capacity];
+        double[] cpu = new double[capacity];
+        long[] rss = new long[capacity];
+        int[] threads = new int[capacity];
+        long[] files = new long[capacity];
+        long[] read = new long[capacity];
+        long[] written = new long[capacity];
+        long[] switches = new long[capacity];
+
+        int n = live.size();
+        long[] lastCpuMillis = new long[n];
+        long[] firstUser = new long[n];
+        long[] firstKernel = new long[n];
+        long[] lastUser = new long[n];
+        long[] lastKernel = new long[n];
+        long[] firstRead = new long[n];
+        long[] firstWritten = new long[n];
+        long[] firstSwitches = new long[n];
+        long[] lastRead = new long[n];
+        long[] lastWritten = new long[n];
+        long[] lastSwitches = new long[n];
+        boolean[] gone = new boolean[n];
+        for (int i = 0; i < n; i++) {
+            OSProcess p = live.get(i);
+            lastCpuMillis[i] = p.getKernelTime() + p.getUserTime();
+            firstUser[i] = lastUser[i] = p.getUserTime();
+            firstKernel[i] = lastKernel[i] = p.getKernelTime();
+            firstRead[i] = lastRead[i] = p.getBytesRead();
+            firstWritten[i] = lastWritten[i] = p.getBytesWritten();
+            firstSwitches[i] = lastSwitches[i] = p.getContextSwitches();
+        }
+        long[] firstRunDelay = new long[n];
+        long[] lastRunDelay = new long[n];
+        for (int i = 0; i < n; i++) {
+            firstRunDelay[i] = lastRunDelay[i] = runQueueNanos(live.get(i).getProcessID());
+        }
+        long start = System.nanoTime();
+        long last = start;
+        int count = 0;
+        String note = "";
+        while (count < capacity - 1) {
+            long next = start + (count + 1) * interval.toNanos();
+            if (next - start > duration.toNanos()) {
+                break;
+            }
+            sleepUntil(next, stop);
+            if (stop.getAsBoolean()) {
+                note = "Sampling was stopped after " + millis(System.nanoTime() - start) + " ms.";
+                break;
+            }
+            if (next - start + interval.toNanos() > duration.toNanos() || count + 2 >= capacity) {
+                // Last tick: read the run-queue delay of every thread once, not on every tick (it costs a directory walk).
+                for (int i = 0; i < n; i++) {
+                    long d = runQueueNanos(live.get(i).getProcessID());
+                    lastRunDelay[i] = d >= firstRunDelay[i] ? d : lastRunDelay[i];
+                }
+            }
+            long now = System.nanoTime();
+            double cpuMillis = 0;
+            int alive = 0;
+            for (int i = 0; i < n; i++) {
+                if (gone[i]) {
+                    continue;
+                }
+                OSProcess p = live.get(i);
+                if (!p.updateAttributes() || p.getState() == OSProcess.State.ZOMBIE || p.getState() == OSProcess.State.INVALID) {
+                    gone[i] = true;
+                    continue;
+                }
+                if (count % 10 == 9) {
+                    long d = runQueueNanos(p.getProcessID());
+                    lastRunDelay[i] = d >= firstRunDelay[i] ? d : lastRunDelay[i];
+                }
+                alive++;
+                long cpuNow = p.getKernelTime() + p.getUserTime();
+                cpuMillis += cpuNow - lastCpuMillis[i];
+                lastCpuMillis[i] = cpuNow;
+                lastUser[i] = p.getUserTime();
+                lastKernel[i] = p.getKernelTime();
+                rss[count] += p.getResidentSetSize();
+                threads[count] += p.getThreadCount();
+                files[count] += Math.max(0, p.getOpenFiles());
+                lastRead[i] = p.getBytesRead();
+                lastWritten[i] = p.getBytesWritten();
+                lastSwitches[i] = p.getContextSwitches();
+            }
+            if (alive == 0) {
+                note = "The process " + (n == 1 ? live.get(0).getProcessID() + " exited" : "es all exited")
+                        + " after " + millis(now - start) + " ms; sampling ended early.";
+                break;
+            }
+            for (int i = 0; i < n; i++) {
+                read[count] += lastRead[i] - firstRead[i];
+                written[count] += lastWritten[i] - firstWritten[i];
+                switches[count] += lastSwitches[i] - firstSwitches[i];
+            }
+            offset[count] = millis(now - start);
+            cpu[count] = 100.0 * cpuMillis / Math.max(1e-3, (now - last) / 1e6);
+            last = now;
+            count++;
+        }
+        long userMillis = 0;
+        long sysMillis = 0;
+        long runDelayNanos = 0;
+        for (int i = 0; i < n; i++) {
+            runDelayNanos += lastRunDelay[i] - firstRunDelay[i];
+            userMillis += lastUser[i] - firstUser[i];
+            sysMillis += lastKernel[i] - firstKernel[i];
+        }
+        return new ProcessSamples(live.stream().map(OSProcess::getProcessID).toList(), Arrays.copyOf(offset, count),
+                Arrays.copyOf(cpu, count), Arrays.copyOf(rss, count), Arrays.copyOf(threads, count),
+                Arrays.copyOf(files, count), Arrays.copyOf(read, count), Arrays.copyOf(written, count),
+                Arrays.copyOf(switches, count), Duration.ofMillis(userMillis), Duration.ofMillis(sysMillis),
+                Duration.ofNanos(runDelayNanos), note);
+    }
+
+    /** Samples the whole machine every {@code interval} until {@code duration} has passed or {@code stop} answers true. */
+    public SystemSamples sampleSystem(Duration interval, Duration duration, BooleanSupplier stop) {
+        checkTiming(interval, duration);
+        CentralProcessor cpu = system.getHardware().getProcessor();
+        GlobalMemory memory = system.getHardware().getMemory();
+        List<HWDiskStore> disks = system.getHardware().getDiskStores();
+        List<NetworkIF> nics = system.getHardware().getNetworkIFs();
+        int capacity = (int) Math.min(1_000_000, duration.toNanos() / interval.toNanos() + 1);
+        long[] offset = new long[capacity];
+        double[] busy = new double[capacity];
+        double[] iowait = new double[capacity];
+        double[] load = new double[capacity];
+        long[] used = new long[capacity];
+        double[] diskRead = new double[capacity];
+        double[] diskWrite = new double[capacity];
+        double[] rx = new double[capacity];
+        double[] tx = new double[capacity];
+
+        long[] ticks = cpu.getSystemCpuLoadTicks();
+        long[] io = diskAndNetworkCounters(disks, nics);
+        long start = System.nanoTime();
+        long last = start;
+        int count = 0;
+        String note = "";
+        while (count < capacity - 1) {
+            long next = start + (count + 1) * interval.toNanos();
+            if (next - start > duration.toNanos()) {
+                break;
+            }
+            sleepUntil(next, stop);
+            if (stop.getAsBoolean()) {
+                note = "Sampling was stopped after " + millis(System.nanoTime() - start) + " ms.";
+                break;
+            }
+            long now = System.nanoTime();
+            double seconds = Math.max(1e-6, (now - last) / 1e9);
+            long[] t = cpu.getSystemCpuLoadTicks();
+            long total = 0;
+            for (int i = 0; i < t.length; i++) {
+                total += t[i] - ticks[i];
+            }
+            long idle = t[CentralProcessor.TickType.IDLE.getIndex()] - ticks[CentralProcessor.TickType.IDLE.getIndex()];
+            long wait = t[CentralProcessor.TickType.IOWAIT.getIndex()] - ticks[CentralProcessor.TickType.IOWAIT.getIndex()];
+            busy[count] = total == 0 ? 0 : 100.0 * (total - idle - wait) / total;
+            iowait[count] = total == 0 ? 0 : 100.0 * wait / total;
+            ticks = t;
+            load[count] = cpu.getSystemLoadAverage(1)[0];
+            used[count] = memory.getTotal() - memory.getAvailable();
+            long[] nowIo = diskAndNetworkCounters(disks, nics);
+            diskRead[count] = (nowIo[0] - io[0]) / seconds;
+            diskWrite[count] = (nowIo[1] - io[1]) / seconds;
+            rx[count] = (nowIo[2] - io[2]) / seconds;
+            tx[count] = (nowIo[3] - io[3]) / seconds;
+            io = nowIo;
+            offset[count] = millis(now - start);
+            last = now;
+            count++;
+        }
+        return new SystemSamples(cpu.getLogicalProcessorCount(), memory.getTotal(), Arrays.copyOf(offset, count),
+                Arrays.copyOf(busy, count), Arrays.copyOf(iowait, count), Arrays.copyOf(load, count),
+                Arrays.copyOf(used, count), Arrays.copyOf(diskRead, count), Arrays.copyOf(diskWrite, count),
+                Arrays.copyOf(rx, count), Arrays.copyOf(tx, count), note);
+    }
+
+    /** Sum over the process's threads of the time they were runnable but not running (schedstat field 2), or 0. */
+    static long runQueueNanos(int pid) {
+        long sum = 0;
+        try (java.nio.file.DirectoryStream<java.nio.file.Path> tasks =
+                     java.nio.file.Files.newDirectoryStream(java.nio.file.Path.of("/proc", String.valueOf(pid), "task"))) {
+            for (java.nio.file.Path task : tasks) {
+                try {
+                    String[] fields = java.nio.file.Files.readString(task.resolve("schedstat")).trim().split(" ");
+                    sum += Long.parseLong(fields[1]);
+                } catch (java.io.IOException | RuntimeException e) {
+                    // the thread ended meanwhile
+                }
+            }
+        } catch (java.io.IOException | RuntimeException e) {
+            return 0;
+        }
+        return sum;
+    }
+
+    private static long[] diskAndNetworkCounters(List<HWDiskStore> disks, List<NetworkIF> nics) {
+        long[] c = new long[4];
+        for (HWDiskStore d : disks) {
+            d.updateAttributes();
+            c[0] += d.getReadBytes();
+            c[1] += d.getWriteBytes();
+        }
+        for (NetworkIF nic : nics) {
+            nic.updateAttributes();
+            c[2] += nic.getBytesRecv();
+            c[3] += nic.getBytesSent();
+        }
+        return c;
+    }
+
+    private static void checkTiming(Duration interval, Duration duration) {
+        if (interval.toMillis() < 10) {
+            throw new IllegalArgumentException("interval " + interval.toMillis() + " ms is too short; use 10ms or more (100ms is typical).");
+        }
+        if (duration.compareTo(interval) < 0) {
+            throw new IllegalArgumentException(String.format(Locale.ROOT,
+                    "duration %d ms is shorter than the interval %d ms; sample for longer.", duration.toMillis(), interval.toMillis()));
+        }
+    }
+
+    /** Sleeps in short slices so a stop request is noticed within about 50 ms. */
+    private static void sleepUntil(long deadlineNanos, BooleanSupplier stop) {
+        long left;
+        while ((left = deadlineNanos - System.nanoTime()) > 0 && !stop.getAsBoolean()) {
+            LockSupport.parkNanos(Math.min(left, 50_000_000L));
+        }
+    }
+
+    private static long millis(long nanos) {
+        return nanos / 1_000_000;
+    }
+}

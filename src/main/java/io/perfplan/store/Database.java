@@ -1,0 +1,134 @@
+package io.perfplan.store;
+
+import com.zaxxer.hikari.HikariConfig;
+import com.zaxxer.hikari.HikariDataSource;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.sql.Connection;
+import java.sql.SQLException;
+import java.util.Map;
+import javax.sql.DataSource;
+import org.flywaydb.core.Flyway;
+
+/**
+ * The history database: an H2 file under {@code db/} by default (AUTO_SERVER, so several perfplan
+ * processes can share it), or any JDBC URL (PostgreSQL for several nodes). Opening it migrates the
+ * schema with Flyway and marks runs left {@code running} by a dead process as {@code interrupted}.
+ */
+public final class Database implements AutoCloseable {
+
+    private final HikariDataSource dataSource;
+    private final String url;
+
+    private Database(HikariDataSource dataSource, String url) {
+        this.dataSource = dataSource;
+        this.url = url;
+    }
+
+    /** The default URL: an H2 file database in {@code <projectDir>/db/perfplan}. */
+    public static String defaultUrl(Path projectDir) {
+        Path base = projectDir.toAbsolutePath().normalize().resolve("db").resolve("perfplan");
+        return "jdbc:h2:file:" + base + ";AUTO_SERVER=TRUE;LOCK_TIMEOUT=10000";
+    }
+
+    /** Opens, migrates and recovers; throws {@link StoreException} with one sentence on failure. */
+    public static Database open(String url, String user, String password) {
+        try {
+            if (url.startsWith("jdbc:h2:file:")) {
+                String path = url.substring("jdbc:h2:file:".length()).split(";")[0];
+                Path parent = Path.of(path).toAbsolutePath().getParent();
+                if (parent != null) {
+                    Files.createDirectories(parent);
+                }
+            }
+            HikariConfig config = new HikariConfig();
+            config.setJdbcUrl(url);
+            if (user != null) {
+                config.setUsername(user);
+            }
+            if (password != null) {
+                config.setPassword(password);
+            }
+            config.setMaximumPoolSize(4);
+            config.setMinimumIdle(0);
+            config.setPoolName("perfplan");
+            config.setInitializationFailTimeout(15_000);
+            config.setConnectionTimeout(15_000);
+            HikariDataSource ds = new HikariDataSource(config);
+            Database db = new Database(ds, url);
+            if (!db.schemaIsCurrent()) {
+                db.migrate();
+            }
+            new RunRepository(ds).markInterrupted();
+            return db;
+        } catch (StoreException e) {
+            throw e;
+        } catch (Exception e) {
+            throw new StoreException("cannot open the database " + redact(url) + ": " + rootMessage(e)
+                    + "; check --db / PERFPLAN_DB, or delete a corrupt db/ folder", e);
+        }
+    }
+
+    /**
+     * The newest migration under {@code db/migration}; a test keeps it in step with the files.
+     * Checking it first spares a CLI command Flyway's start-up (about half a second) when nothing is to migrate.
+     */
+    public static final int SCHEMA_VERSION = 1;
+
+    private boolean schemaIsCurrent() {
+        try (Connection c = dataSource.getConnection();
+             var st = c.createStatement();
+             var rs = st.executeQuery("SELECT MAX(CAST(\"version\" AS INT)) FROM \"flyway_schema_history\" WHERE \"success\" = TRUE")) {
+            return rs.next() && rs.getInt(1) == SCHEMA_VERSION;
+        } catch (SQLException e) {
+            return false; // no history table yet: a new database
+        }
+    }
+
+    private void migrate() {
+        boolean postgres = url.startsWith("jdbc:postgresql:");
+        Flyway.configure()
+                .dataSource(dataSource)
+                .locations("classpath:db/migration")
+                .placeholders(Map.of("text", postgres ? "TEXT" : "CLOB", "bytes", postgres ? "BYTEA" : "BLOB"))
+                .loggers("slf4j")
+                .load()
+                .migrate();
+    }
+
+    public DataSource dataSource() {
+        return dataSource;
+    }
+
+    public Connection connection() throws SQLException {
+        return dataSource.getConnection();
+    }
+
+    public RunRepository runs() {
+        return new RunRepository(dataSource);
+    }
+
+    public String url() {
+        return url;
+    }
+
+    @Override
+    public void close() {
+        dataSource.close();
+    }
+
+    /** A JDBC URL without a password parameter, for messages. */
+    public static String redact(String url) {
+        return url.replaceAll("(?i)(password=)[^;&]*", "$1***");
+    }
+
+    static String rootMessage(Throwable e) {
+        Throwable t = e;
+        while (t.getCause() != null && t.getCause() != t) {
+            t = t.getCause();
+        }
+        String m = t.getMessage() == null ? t.getClass().getSimpleName() : t.getMessage();
+        int nl = m.indexOf('\n');
+        return nl < 0 ? m : m.substring(0, nl);
+    }
+}

@@ -1,0 +1,376 @@
+package io.perfplan.store;
+
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.sql.Connection;
+import java.sql.PreparedStatement;
+import java.sql.ResultSet;
+import java.sql.SQLException;
+
+import java.sql.Timestamp;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Optional;
+import java.util.StringJoiner;
+import javax.sql.DataSource;
+
+/**
+ * Runs, step attempts, metrics and samples (plain JDBC). A step's rows are written in one
+ * transaction when it ends, so a crash loses nothing that had finished.
+ */
+public final class RunRepository {
+
+    private final DataSource ds;
+
+    public RunRepository(DataSource ds) {
+        this.ds = ds;
+    }
+
+    /** A run as listed by {@code history}. */
+    public record RunRow(long id, String plan, String status, String trigger, String params, String planFile,
+                         Instant startedAt, Instant finishedAt, String node, String traceId, String error) {}
+
+    /** One attempt of one step. */
+    public record StepRow(long id, long runId, String stepId, String action, String status, int attempt,
+                          Instant startedAt, Instant finishedAt, String outputs, String error) {}
+
+    public record MetricRow(String stepId, String name, String unit, String direction, double value) {}
+
+    public record SampleRow(String stepId, String name, String unit, double[] values) {}
+
+    /** What a finished step attempt wrote. */
+    public record StepResult(String status, String outputsJson, String error, List<MetricRow> metrics,
+                             List<SampleRow> samples, List<HistogramRow> histograms) {}
+
+    public record HistogramRow(String stepId, String name, byte[] encoded) {}
+
+    public record Filter(String plan, String status, Instant since, Instant until, int limit) {}
+
+    public long startRun(String plan, String trigger, String paramsJson, String planFile) {
+        String sql = "INSERT INTO runs (plan, status, run_trigger, params, plan_file, started_at, node, pid, pid_started)"
+                + " VALUES (?, 'running', ?, ?, ?, ?, ?, ?, ?)";
+        try (Connection c = ds.getConnection(); PreparedStatement ps = c.prepareStatement(sql, new String[] {"id"})) {
+            ProcessHandle self = ProcessHandle.current();
+            ps.setString(1, plan);
+            ps.setString(2, trigger);
+            ps.setString(3, paramsJson);
+            ps.setString(4, planFile);
+            ps.setTimestamp(5, Timestamp.from(Instant.now()));
+            ps.setString(6, node());
+            ps.setLong(7, self.pid());
+            ps.setLong(8, self.info().startInstant().map(Instant::toEpochMilli).orElse(0L));
+            ps.executeUpdate();
+            try (ResultSet keys = ps.getGeneratedKeys()) {
+                keys.next();
+                return keys.getLong(1);
+            }
+        } catch (SQLException e) {
+            throw fail("record the start of the run", e);
+        }
+    }
+
+    public void setTraceId(long runId, String traceId) {
+        update("UPDATE runs SET trace_id = ? WHERE id = ?", "record the trace id", traceId, runId);
+    }
+
+    public void finishRun(long runId, String status, String error) {
+        update("UPDATE runs SET status = ?, finished_at = ?, error = ? WHERE id = ?", "record the end of the run",
+                status, Timestamp.from(Instant.now()), error, runId);
+    }
+
+    public long startStep(long runId, String stepId, String action, int attempt) {
+        String sql = "INSERT INTO step_runs (run_id, step_id, action, status, attempt, started_at) VALUES (?, ?, ?, 'running', ?, ?)";
+        try (Connection c = ds.getConnection(); PreparedStatement ps = c.prepareStatement(sql, new String[] {"id"})) {
+            ps.setLong(1, runId);
+            ps.setString(2, stepId);
+            ps.setString(3, action);
+            ps.setInt(4, attempt);
+            ps.setTimestamp(5, Timestamp.from(Instant.now()));
+            ps.executeUpdate();
+            try (ResultSet keys = ps.getGeneratedKeys()) {
+                keys.next();
+                return keys.getLong(1);
+            }
+        } catch (SQLException e) {
+            throw fail("record the start of step " + stepId, e);
+        }
+    }
+
+    /** Records a step attempt's end and everything it measured, atomically. Metrics of a later attempt replace earlier ones. */
+    public void finishStep(long runId, long stepRowId, String stepId, StepResult r) {
+        try (Connection c = ds.getConnection()) {
+            c.setAutoCommit(false);
+            try {
+                try (PreparedStatement ps = c.prepareStatement(
+                        "UPDATE step_runs SET status = ?, finished_at = ?, outputs = ?, error = ? WHERE id = ?")) {
+                    ps.setString(1, r.status());
+                    ps.setTimestamp(2, Timestamp.from(Instant.now()));
+                    ps.setString(3, r.outputsJson());
+                    ps.setString(4, r.error());
+                    ps.setLong(5, stepRowId);
+                    ps.executeUpdate();
+                }
+                for (String table : List.of("metrics", "samples", "histograms")) {
+                    try (PreparedStatement ps = c.prepareStatement("DELETE FROM " + table + " WHERE run_id = ? AND step_id = ?")) {
+                        ps.setLong(1, runId);
+                        ps.setString(2, stepId);
+                        ps.executeUpdate();
+                    }
+                }
+                try (PreparedStatement ps = c.prepareStatement(
+                        "INSERT INTO metrics (run_id, step_id, name, unit, direction, metric_value) VALUES (?, ?, ?, ?, ?, ?)")) {
+                    for (MetricRow m : r.metrics()) {
+                        ps.setLong(1, runId);
+                        ps.setString(2, stepId);
+                        ps.setString(3, m.name());
+                        ps.setString(4, m.unit());
+                        ps.setString(5, m.direction());
+                        ps.setDouble(6, m.value());
+                        ps.addBatch();
+                    }
+                    ps.executeBatch();
+                }
+                try (PreparedStatement ps = c.prepareStatement(
+                        "INSERT INTO samples (run_id, step_id, name, unit, sample_values) VALUES (?, ?, ?, ?, ?)")) {
+                    for (SampleRow s : r.samples()) {
+                        ps.setLong(1, runId);
+                        ps.setString(2, stepId);
+                        ps.setString(3, s.name());
+                        ps.setString(4, s.unit());
+                        ps.setString(5, encode(s.values()));
+                        ps.addBatch();
+                    }
+                    ps.executeBatch();
+                }
+                try (PreparedStatement ps = c.prepareStatement(
+                        "INSERT INTO histograms (run_id, step_id, name, encoded) VALUES (?, ?, ?, ?)")) {
+                    for (HistogramRow h : r.histograms()) {
+                        ps.setLong(1, runId);
+                        ps.setString(2, stepId);
+                        ps.setString(3, h.name());
+                        ps.setBytes(4, h.encoded());
+                        ps.addBatch();
+                    }
+                    ps.executeBatch();
+                }
+                c.commit();
+            } catch (SQLException e) {
+                c.rollback();
+                throw e;
+            }
+        } catch (SQLException e) {
+            throw fail("record the result of step " + stepId, e);
+        }
+    }
+
+    /** Corrects a stored attempt's status (a passed attempt whose `retry.until` never held ends failed). */
+    public void updateStepStatus(long stepRowId, String status, String error) {
+        update("UPDATE step_runs SET status = ?, error = ? WHERE id = ?", "update a step's status", status, error, stepRowId);
+    }
+
+    /**
+     * Marks runs of this machine whose process is gone as {@code interrupted}, and their unfinished
+     * step attempts too. A run whose pid now belongs to a younger process counts as gone.
+     */
+    public int markInterrupted() {
+        List<Long> dead = new ArrayList<>();
+        try (Connection c = ds.getConnection();
+             PreparedStatement ps = c.prepareStatement("SELECT id, pid, pid_started FROM runs WHERE status = 'running' AND node = ?")) {
+            ps.setString(1, node());
+            try (ResultSet rs = ps.executeQuery()) {
+                while (rs.next()) {
+                    long pid = rs.getLong(2);
+                    long started = rs.getLong(3);
+                    boolean alive = ProcessHandle.of(pid)
+                            .filter(ProcessHandle::isAlive)
+                            .map(h -> started == 0 || h.info().startInstant().map(i -> i.toEpochMilli() == started).orElse(true))
+                            .orElse(false);
+                    if (!alive) {
+                        dead.add(rs.getLong(1));
+                    }
+                }
+            }
+            for (long id : dead) {
+                update("UPDATE step_runs SET status = 'interrupted', finished_at = ? WHERE run_id = ? AND status = 'running'",
+                        "mark interrupted steps", Timestamp.from(Instant.now()), id);
+                update("UPDATE runs SET status = 'interrupted', finished_at = ?, error = ? WHERE id = ? AND status = 'running'",
+                        "mark interrupted runs", Timestamp.from(Instant.now()),
+                        "the perfplan process ended while the run was going (killed or crashed)", id);
+            }
+            return dead.size();
+        } catch (SQLException e) {
+            throw fail("check for interrupted runs", e);
+        }
+    }
+
+    public List<RunRow> history(Filter f) {
+        StringBuilder sql = new StringBuilder("SELECT * FROM runs WHERE 1 = 1");
+        List<Object> args = new ArrayList<>();
+        if (f.plan() != null) {
+            sql.append(" AND plan = ?");
+            args.add(f.plan());
+        }
+        if (f.status() != null) {
+            sql.append(" AND status = ?");
+            args.add(f.status());
+        }
+        if (f.since() != null) {
+            sql.append(" AND started_at >= ?");
+            args.add(Timestamp.from(f.since()));
+        }
+        if (f.until() != null) {
+            sql.append(" AND started_at < ?");
+            args.add(Timestamp.from(f.until()));
+        }
+        sql.append(" ORDER BY id DESC");
+        List<RunRow> out = new ArrayList<>();
+        try (Connection c = ds.getConnection(); PreparedStatement ps = c.prepareStatement(sql.toString())) {
+            ps.setMaxRows(f.limit() > 0 ? f.limit() : 0);
+            for (int i = 0; i < args.size(); i++) {
+                ps.setObject(i + 1, args.get(i));
+            }
+            try (ResultSet rs = ps.executeQuery()) {
+                while (rs.next()) {
+                    out.add(runRow(rs));
+                }
+            }
+            return out;
+        } catch (SQLException e) {
+            throw fail("read the run history", e);
+        }
+    }
+
+    public Optional<RunRow> run(long id) {
+        try (Connection c = ds.getConnection(); PreparedStatement ps = c.prepareStatement("SELECT * FROM runs WHERE id = ?")) {
+            ps.setLong(1, id);
+            try (ResultSet rs = ps.executeQuery()) {
+                return rs.next() ? Optional.of(runRow(rs)) : Optional.empty();
+            }
+        } catch (SQLException e) {
+            throw fail("read run " + id, e);
+        }
+    }
+
+    public List<StepRow> steps(long runId) {
+        List<StepRow> out = new ArrayList<>();
+        try (Connection c = ds.getConnection();
+             PreparedStatement ps = c.prepareStatement("SELECT * FROM step_runs WHERE run_id = ? ORDER BY id")) {
+            ps.setLong(1, runId);
+            try (ResultSet rs = ps.executeQuery()) {
+                while (rs.next()) {
+                    out.add(new StepRow(rs.getLong("id"), runId, rs.getString("step_id"), rs.getString("action"),
+                            rs.getString("status"), rs.getInt("attempt"), instant(rs, "started_at"), instant(rs, "finished_at"),
+                            rs.getString("outputs"), rs.getString("error")));
+                }
+            }
+            return out;
+        } catch (SQLException e) {
+            throw fail("read the steps of run " + runId, e);
+        }
+    }
+
+    public List<MetricRow> metrics(long runId) {
+        List<MetricRow> out = new ArrayList<>();
+        try (Connection c = ds.getConnection();
+             PreparedStatement ps = c.prepareStatement("SELECT * FROM metrics WHERE run_id = ? ORDER BY step_id, name")) {
+            ps.setLong(1, runId);
+            try (ResultSet rs = ps.executeQuery()) {
+                while (rs.next()) {
+                    out.add(new MetricRow(rs.getString("step_id"), rs.getString("name"), rs.getString("unit"),
+                            rs.getString("direction"), rs.getDouble("metric_value")));
+                }
+            }
+            return out;
+        } catch (SQLException e) {
+            throw fail("read the metrics of run " + runId, e);
+        }
+    }
+
+    public List<SampleRow> samples(long runId) {
+        List<SampleRow> out = new ArrayList<>();
+        try (Connection c = ds.getConnection();
+             PreparedStatement ps = c.prepareStatement("SELECT * FROM samples WHERE run_id = ? ORDER BY step_id, name")) {
+            ps.setLong(1, runId);
+            try (ResultSet rs = ps.executeQuery()) {
+                while (rs.next()) {
+                    out.add(new SampleRow(rs.getString("step_id"), rs.getString("name"), rs.getString("unit"),
+                            decode(rs.getString("sample_values"))));
+                }
+            }
+            return out;
+        } catch (SQLException e) {
+            throw fail("read the samples of run " + runId, e);
+        }
+    }
+
+    /** The baselines stored in the same database. */
+    public BaselineRepository baselines() {
+        return new BaselineRepository(ds);
+    }
+
+    /** Metric series across runs, in the same database. */
+    public HistoryRepository metricHistory() {
+        return new HistoryRepository(ds);
+    }
+
+    private RunRow runRow(ResultSet rs) throws SQLException {
+        return new RunRow(rs.getLong("id"), rs.getString("plan"), rs.getString("status"), rs.getString("run_trigger"),
+                rs.getString("params"), rs.getString("plan_file"), instant(rs, "started_at"), instant(rs, "finished_at"),
+                rs.getString("node"), rs.getString("trace_id"), rs.getString("error"));
+    }
+
+    private static Instant instant(ResultSet rs, String column) throws SQLException {
+        Timestamp t = rs.getTimestamp(column);
+        return t == null ? null : t.toInstant();
+    }
+
+    private void update(String sql, String what, Object... args) {
+        try (Connection c = ds.getConnection(); PreparedStatement ps = c.prepareStatement(sql)) {
+            for (int i = 0; i < args.length; i++) {
+                ps.setObject(i + 1, args[i]);
+            }
+            ps.executeUpdate();
+        } catch (SQLException e) {
+            throw fail(what, e);
+        }
+    }
+
+    static String encode(double[] values) {
+        StringJoiner j = new StringJoiner(",");
+        for (double v : values) {
+            j.add(Double.toString(v));
+        }
+        return j.toString();
+    }
+
+    static double[] decode(String text) {
+        if (text == null || text.isEmpty()) {
+            return new double[0];
+        }
+        String[] parts = text.split(",");
+        double[] out = new double[parts.length];
+        for (int i = 0; i < parts.length; i++) {
+            out[i] = Double.parseDouble(parts[i]);
+        }
+        return out;
+    }
+
+    private static StoreException fail(String what, SQLException e) {
+        return new StoreException("could not " + what + " in the database: " + Database.rootMessage(e), e);
+    }
+
+    /** This machine's name, as recorded with each run. */
+    public static String node() {
+        String h = System.getenv("HOSTNAME");
+        if (h != null && !h.isBlank()) {
+            return h;
+        }
+        try {
+            return Files.readString(Path.of("/etc/hostname")).trim();
+        } catch (Exception e) {
+            return "localhost";
+        }
+    }
+
+}
