@@ -1,6 +1,7 @@
 package io.perfplan.actions.loadtest;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import java.io.IOException;
 import java.net.InetAddress;
@@ -28,6 +29,7 @@ import io.perfplan.engine.Status;
 import io.perfplan.engine.StepReport;
 import io.perfplan.plan.Expressions;
 import io.perfplan.plan.Plan;
+import io.perfplan.plan.PlanException;
 import io.perfplan.plan.PlanValidator;
 import io.perfplan.store.Database;
 
@@ -110,6 +112,29 @@ class LoadtestPlanTest {
             rs.next();
             assertThat(rs.getInt(1)).isGreaterThanOrEqualTo(4);
         }
+    }
+
+    @Test
+    void inputsThatDoNotFitTogetherAreRejectedWhenThePlanIsValidated() throws Exception {
+        Path file = dir.resolve("bad.yaml");
+        Files.writeString(file, """
+                plan: load-bad
+                steps:
+                  - id: load
+                    action: loadtest
+                    with:
+                      url: http://127.0.0.1:8080/
+                      rate: 100
+                      stages: [{duration: 1s, rate: 10}]
+                  - id: load2
+                    action: loadtest
+                    with: {url: http://127.0.0.1:8080/, connections: 2, thresholds: ["latency.p99 < 5 parsecs"]}
+                """);
+        assertThatThrownBy(() -> new PlanValidator(actions, expressions).loadAndValidate(file))
+                .isInstanceOf(PlanException.class)
+                .hasMessageContaining("bad.yaml:6:")
+                .hasMessageContaining("set either rate or stages, not both")
+                .hasMessageContaining("is not a condition");
     }
 
     @Test
