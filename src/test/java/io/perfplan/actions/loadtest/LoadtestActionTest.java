@@ -151,5 +151,7 @@ class LoadtestActionTest {
         assertThatThrownBy(() -> bind("{'url': 'http://127.0.0.1/', 'rate': 5, 'thresholds': ['p99 < 5']}"))
                 .hasMessageContaining("is not a condition");
         assertThatThrownBy(() -> bind("{'url': 'http://127.0.0.1/', 'rat': 5}")).hasMessageContaining("rat");
+        assertThatThrownBy(() -> LoadtestAction.toLoadTest(bind("{'url': 'http://127.0.0.1/', 'rate': 5, 'headers': {'X-A': 'a\\r\\nInjected: 1'}}")))
+                .hasMessageContaining("header 'X-A' is not a valid HTTP header");
     }
 }
