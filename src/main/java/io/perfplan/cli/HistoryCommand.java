@@ -26,11 +26,18 @@ public final class HistoryCommand implements Callable<Integer> {
     @Option(names = "--since", paramLabel = "AGE", description = "Only runs started within this time, e.g. 7d, 12h.")
     String since;
 
+    @Option(names = "--until", paramLabel = "AGE_OR_TIME",
+            description = "Only runs started before this: an age such as 2d, or a time such as 2026-05-01 or 2026-05-01T12:00:00Z.")
+    String until;
+
     @Option(names = "--limit", description = "At most this many runs (default 20).")
     int limit = 20;
 
     @Option(names = "--json", description = "Print JSON.")
     boolean json;
+
+    @Option(names = "--csv", description = "Print CSV (RFC 4180).")
+    boolean csv;
 
     @Mixin
     Common common;
@@ -40,22 +47,30 @@ public final class HistoryCommand implements Callable<Integer> {
 
     @Override
     public Integer call() {
-        Instant from = null;
-        if (since != null) {
-            try {
-                from = Instant.now().minus(Quantities.duration(since));
-            } catch (IllegalArgumentException e) {
-                throw new UsageException("--since " + e.getMessage());
-            }
+        if (json && csv) {
+            throw new UsageException("--json and --csv exclude each other; choose one");
+        }
+        Instant from = since == null ? null : instant("--since", since);
+        Instant to = until == null ? null : instant("--until", until);
+        if (from != null && to != null && !from.isBefore(to)) {
+            throw new UsageException("--since " + since + " is not before --until " + until + "; nothing could match");
         }
         if (status != null && !List.of("running", "passed", "failed", "cancelled", "interrupted").contains(status)) {
             throw new UsageException("--status must be one of running, passed, failed, cancelled, interrupted");
         }
         PrintWriter out = spec.commandLine().getOut();
         try (Database db = common.open(Path.of(""))) {
-            List<RunRepository.RunRow> rows = db.runs().history(new RunRepository.Filter(plan, status, from, null, limit));
+            List<RunRepository.RunRow> rows = db.runs().history(new RunRepository.Filter(plan, status, from, to, limit));
             if (json) {
                 out.println(Json.write(rows.stream().map(Reports::runRow).toList()));
+                return ExitCode.OK;
+            }
+            if (csv) {
+                io.perfplan.report.Csv.write(out, List.of("run_id", "plan", "status", "trigger", "started_at", "finished_at",
+                        "duration_ms", "node", "error"), rows.stream().map(r -> java.util.Arrays.<Object>asList(r.id(), r.plan(),
+                        r.status(), r.trigger(), r.startedAt(), r.finishedAt(),
+                        r.finishedAt() == null ? null : java.time.Duration.between(r.startedAt(), r.finishedAt()).toMillis(),
+                        r.node(), r.error())).toList());
                 return ExitCode.OK;
             }
             if (rows.isEmpty()) {
@@ -68,5 +83,22 @@ public final class HistoryCommand implements Callable<Integer> {
                             r.trigger(), r.error() == null ? "" : r.error())).toList());
         }
         return ExitCode.OK;
+    }
+
+    /** An age ({@code 7d}: that long ago) or an ISO date or instant ({@code 2026-05-01}, UTC midnight). */
+    static Instant instant(String option, String text) {
+        try {
+            if (text.matches("\\d{4}-\\d{2}-\\d{2}")) {
+                return java.time.LocalDate.parse(text).atStartOfDay(java.time.ZoneOffset.UTC).toInstant();
+            }
+            if (text.matches("\\d{4}-\\d{2}-\\d{2}T.*")) {
+                return java.time.OffsetDateTime.parse(text.endsWith("Z") || text.matches(".*[+-]\\d{2}:\\d{2}$") ? text : text + "Z").toInstant();
+            }
+            return Instant.now().minus(Quantities.duration(text));
+        } catch (java.time.format.DateTimeParseException e) {
+            throw new UsageException(option + " '" + text + "' is not a time; write an age such as 7d or a date such as 2026-05-01");
+        } catch (IllegalArgumentException e) {
+            throw new UsageException(option + " " + e.getMessage());
+        }
     }
 }

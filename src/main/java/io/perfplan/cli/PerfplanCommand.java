@@ -14,6 +14,10 @@ import picocli.CommandLine.Command;
                 ShowCommand.class,
                 BaselineCommand.class,
                 TrendCommand.class,
+                CompareCommand.class,
+                QueryCommand.class,
+                ReportCommand.class,
+                DbCommand.class,
                 DemoServiceCommand.class,
                 picocli.CommandLine.HelpCommand.class},
         footer = {"", "Exit codes: 0 passed, 1 the run failed, 2 invalid plan or command line, 3 perfplan could not work."})

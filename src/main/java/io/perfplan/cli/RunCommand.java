@@ -42,6 +42,9 @@ public final class RunCommand implements Callable<Integer> {
     @Option(names = "--junit", paramLabel = "FILE", description = "Also write the run's validate checks as JUnit XML to FILE, for CI.")
     Path junit;
 
+    @Option(names = "--report", paramLabel = "FILE", description = "Also write the run's HTML report to FILE (see `perfplan report`).")
+    Path htmlReport;
+
     @Mixin
     Common common;
 
@@ -69,6 +72,18 @@ public final class RunCommand implements Callable<Integer> {
                 RunListener listener = json ? RunListener.NONE : new ConsoleReporter(out);
                 report = engine.run(p, values, new Engine.RunOptions("cli", listener, cancel, childEnvironment()));
             }
+            if (htmlReport != null) {
+                ReportCommand.write(db.runs(), report.runId(), 30, htmlReport);
+                (json ? spec.commandLine().getErr() : out).println("report: " + htmlReport);
+            }
+            p.retention().ifPresent(keep -> {
+                io.perfplan.store.Retention.Outcome pruned = new io.perfplan.store.Retention(db.dataSource())
+                        .prune(java.time.Instant.now().minus(keep), p.name(), false);
+                if (!pruned.deleted().isEmpty()) {
+                    (json ? spec.commandLine().getErr() : out).println("retention of plan " + p.name() + ": "
+                            + DbCommand.describe(pruned, false, io.perfplan.plan.Quantities.format(keep)));
+                }
+            });
             if (json) {
                 out.println(Json.write(Reports.run(report)));
             }

@@ -35,8 +35,8 @@ public final class ShowCommand implements Callable<Integer> {
         PrintWriter out = spec.commandLine().getOut();
         try (Database db = common.open(Path.of(""))) {
             RunRepository runs = db.runs();
-            long id = resolve(runs);
-            RunRepository.RunRow r = runs.run(id).orElseThrow(() -> new UsageException("there is no run " + id + "; see `perfplan history`"));
+            RunRepository.RunRow r = RunRef.resolve(runs, run);
+            long id = r.id();
             List<RunRepository.StepRow> steps = runs.steps(id);
             List<RunRepository.MetricRow> metrics = runs.metrics(id);
             if (json) {
@@ -74,17 +74,5 @@ public final class ShowCommand implements Callable<Integer> {
             }
         }
         return ExitCode.OK;
-    }
-
-    private long resolve(RunRepository runs) {
-        if (run.equals("last")) {
-            return runs.history(new RunRepository.Filter(null, null, null, null, 1)).stream().findFirst()
-                    .map(RunRepository.RunRow::id).orElseThrow(() -> new UsageException("there are no runs yet"));
-        }
-        try {
-            return Long.parseLong(run);
-        } catch (NumberFormatException e) {
-            throw new UsageException("'" + run + "' is not a run id; run ids are numbers (see `perfplan history`) or 'last'");
-        }
     }
 }

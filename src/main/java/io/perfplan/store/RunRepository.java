@@ -304,6 +304,23 @@ public final class RunRepository {
         }
     }
 
+    /** The encoded (compressed HdrHistogram) histograms a run stored, by step and name. */
+    public List<HistogramRow> histograms(long runId) {
+        List<HistogramRow> out = new ArrayList<>();
+        try (Connection c = ds.getConnection();
+             PreparedStatement ps = c.prepareStatement("SELECT step_id, name, encoded FROM histograms WHERE run_id = ? ORDER BY step_id, name")) {
+            ps.setLong(1, runId);
+            try (ResultSet rs = ps.executeQuery()) {
+                while (rs.next()) {
+                    out.add(new HistogramRow(rs.getString(1), rs.getString(2), rs.getBytes(3)));
+                }
+            }
+            return out;
+        } catch (SQLException e) {
+            throw fail("read the histograms of run " + runId, e);
+        }
+    }
+
     /** The baselines stored in the same database. */
     public BaselineRepository baselines() {
         return new BaselineRepository(ds);
