@@ -284,7 +284,7 @@ public final class HtmlReport {
             List<RunRepository.SampleRow> latency = new ArrayList<>();
             for (String name : List.of("latency.p50", "latency.p99")) {
                 RunRepository.SampleRow s = sets.get(name);
-                if (s != null && s.values().length > 0) {
+                if (s != null && s.values().length > 1) {
                     latency.add(s);
                 }
             }
@@ -294,12 +294,12 @@ public final class HtmlReport {
                         latency.stream().map(s -> series(s.name(), s.values())).toList(), null));
             }
             RunRepository.SampleRow throughput = sets.remove("throughput");
-            if (throughput != null && throughput.values().length > 0) {
+            if (throughput != null && throughput.values().length > 1) {
                 out.add(chart("chart-" + n++, "time", step + ": throughput per second", "second", "requests/s",
                         List.of(series("throughput", throughput.values())), null));
             }
             RunRepository.SampleRow errors = sets.remove("errors");
-            if (errors != null && errors.values().length > 0) {
+            if (errors != null && errors.values().length > 1) {
                 double total = 0;
                 for (double v : errors.values()) {
                     total += v;
@@ -315,6 +315,9 @@ public final class HtmlReport {
             }
         }
         for (ReportData.Spectrum sp : d.spectra()) {
+            if (sp.percentiles().length < 2) {
+                continue; // a handful of requests (a health probe) has no distribution worth drawing
+            }
             Map<String, Object> c = new LinkedHashMap<>();
             c.put("id", "chart-" + n++);
             c.put("group", "spectrum");
@@ -323,12 +326,15 @@ public final class HtmlReport {
                     + number(sp.maxMillis()) + " ms)");
             c.put("xLabel", "percentile");
             c.put("yLabel", "ms");
+            // x is log10(1 / (1 - q)): 0 at 0%, 1 at 90%, 2 at 99%, 3 at 99.9%, so the tail gets the room
             double[] x = new double[sp.percentiles().length];
             for (int i = 0; i < x.length; i++) {
-                x[i] = 100 / (100 - sp.percentiles()[i]);
+                x[i] = Math.log10(100 / (100 - sp.percentiles()[i]));
             }
             c.put("x", x);
-            c.put("series", List.of(series("latency", sp.valuesMillis())));
+            Map<String, Object> line = series("latency", sp.valuesMillis());
+            line.put("color", COLORS[0]);
+            c.put("series", List.of(line));
             out.add(c);
         }
         for (ReportData.Trend t : d.trends()) {
@@ -550,9 +556,9 @@ public final class HtmlReport {
             (function () {
               "use strict";
               var data = JSON.parse(document.getElementById("report-data").textContent);
-              var pctTicks = [1, 2, 10, 100, 1000, 10000, 100000, 1000000];
+              var pctTicks = [0, Math.log10(2), 1, 2, 3, 4, 5, 6];
               function pctLabel(x) {
-                var p = 100 - 100 / x;
+                var p = 100 - 100 / Math.pow(10, x);
                 return (Math.round(p * 10000) / 10000) + "%";
               }
               function draw(c) {
@@ -572,14 +578,14 @@ public final class HtmlReport {
                 var x = {time: false};
                 var xAxis = {label: c.xLabel};
                 if (c.kind === "spectrum") {
-                  x = {time: false, distr: 3, log: 10};
-                  xAxis.splits = function (u, i, min, max) { return pctTicks.filter(function (t) { return t >= min && t <= max; }); };
+                  x = {time: false, range: function (u, min, max) { return [0, Math.max(1, Math.ceil(max))]; }};
+                  xAxis.splits = function (u, i, min, max) { return pctTicks.filter(function (t) { return t >= min - 1e-9 && t <= max + 1e-9; }); };
                   xAxis.values = function (u, splits) { return splits.map(pctLabel); };
                 }
                 if (c.kind === "runs") {
                   xAxis.values = function (u, splits) { return splits.map(function (v) { return v === Math.round(v) ? String(v) : ""; }); };
                 }
-                var width = Math.min(980, Math.max(420, Math.floor((document.body.clientWidth - 40) / (c.kind === "runs" ? 1 : 2))));
+                var width = Math.min(980, Math.max(420, Math.floor((document.body.clientWidth - 60) / (c.kind === "runs" ? 1 : 2)) - 20));
                 new uPlot({
                   width: width, height: 260, series: series,
                   scales: {x: x, y: {range: function (u, min, max) { return [Math.min(0, min), max > 0 ? max * 1.1 : 1]; }}},

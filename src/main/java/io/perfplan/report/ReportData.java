@@ -28,6 +28,7 @@ public record ReportData(RunRepository.RunRow run, List<RunRepository.StepRow> s
                          List<Trend> trends, int trendRuns) {
 
     private static final ObjectMapper JSON = new ObjectMapper();
+    private static final Pattern COMPARED = Pattern.compile(" vs baseline (\\S+) \\(run (\\d+)");
     private static final Pattern METRIC = Pattern.compile("^([a-z0-9][a-z0-9_-]*)\\.([A-Za-z0-9_.]*[A-Za-z0-9_])");
 
     /**
@@ -75,8 +76,16 @@ public record ReportData(RunRepository.RunRow run, List<RunRepository.StepRow> s
                         checks.add(check);
                         String metric = gatedMetric(String.valueOf(check.get("check")), metrics);
                         if (metric != null) {
-                            baselineRuns.putIfAbsent(metric, baselineRun);
-                            baselineNames.putIfAbsent(metric, baselineName);
+                            // a regression check names the run it compared with; the step's baseline output may
+                            // already point at this run when the gate moved the baseline forward
+                            Matcher compared = COMPARED.matcher(String.valueOf(check.get("check")));
+                            if (compared.find()) {
+                                baselineRuns.put(metric, Long.parseLong(compared.group(2)));
+                                baselineNames.put(metric, compared.group(1));
+                            } else {
+                                baselineRuns.putIfAbsent(metric, baselineRun);
+                                baselineNames.putIfAbsent(metric, baselineName);
+                            }
                         }
                     }
                 }
