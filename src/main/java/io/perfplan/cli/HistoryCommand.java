@@ -95,10 +95,9 @@ public final class HistoryCommand implements Callable<Integer> {
                 return java.time.OffsetDateTime.parse(text.endsWith("Z") || text.matches(".*[+-]\\d{2}:\\d{2}$") ? text : text + "Z").toInstant();
             }
             return Instant.now().minus(Quantities.duration(text));
-        } catch (java.time.format.DateTimeParseException e) {
-            throw new UsageException(option + " '" + text + "' is not a time; write an age such as 7d or a date such as 2026-05-01");
-        } catch (IllegalArgumentException e) {
-            throw new UsageException(option + " " + e.getMessage());
+        } catch (java.time.format.DateTimeParseException | IllegalArgumentException e) {
+            throw new UsageException(option + " '" + text + "' is neither an age nor a time; write an age such as 7d or 12h,"
+                    + " or a date such as 2026-05-01 (UTC) or 2026-05-01T12:00:00Z");
         }
     }
 }

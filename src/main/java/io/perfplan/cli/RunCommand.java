@@ -81,7 +81,7 @@ public final class RunCommand implements Callable<Integer> {
                         .prune(java.time.Instant.now().minus(keep), p.name(), false);
                 if (!pruned.deleted().isEmpty()) {
                     (json ? spec.commandLine().getErr() : out).println("retention of plan " + p.name() + ": "
-                            + DbCommand.describe(pruned, false, io.perfplan.plan.Quantities.format(keep)));
+                            + DbCommand.describe(pruned, false, keep));
                 }
             });
             if (json) {
