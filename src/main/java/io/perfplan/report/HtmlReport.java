@@ -169,7 +169,7 @@ public final class HtmlReport {
         int height = 30 + row * steps.size() + 24;
         StringBuilder s = new StringBuilder();
         s.append("<svg class=\"timeline\" role=\"img\" viewBox=\"0 0 ").append(width).append(' ').append(height)
-                .append("\" width=\"").append(width).append("\" height=\"").append(height).append("\" xmlns=\"http://www.w3.org/2000/svg\">");
+                .append("\" width=\"").append(width).append("\" height=\"").append(height).append("\">");
         s.append("<title>").append(esc("Steps of run " + d.run().id() + " over " + fmt(total) + " s")).append("</title>");
         double step = niceStep(total / 8);
         for (double t = 0; t <= total + 1e-9; t += step) {
@@ -177,7 +177,8 @@ public final class HtmlReport {
             s.append("<line x1=\"").append(fmt(x)).append("\" y1=\"20\" x2=\"").append(fmt(x)).append("\" y2=\"").append(height - 20)
                     .append("\" stroke=\"#e5e7eb\"/>");
             s.append("<text x=\"").append(fmt(x)).append("\" y=\"").append(height - 6).append("\" font-size=\"11\" text-anchor=\"middle\" fill=\"#6b7280\">")
-                    .append(fmt(t)).append(" s</text>");
+                    .append(new java.math.BigDecimal(t).round(new java.math.MathContext(3)).stripTrailingZeros().toPlainString())
+                    .append(" s</text>");
         }
         int i = 0;
         for (RunRepository.StepRow st : steps) {
