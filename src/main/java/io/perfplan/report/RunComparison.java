@@ -27,6 +27,8 @@ public final class RunComparison {
     /** Fewest samples on each side to test at all. */
     public static final int MIN_SAMPLES = 5;
 
+    private static final java.util.Set<String> STATISTICS = java.util.Set.of("mean", "median", "min", "max", "stddev");
+
     private RunComparison() {}
 
     /**
@@ -123,12 +125,16 @@ public final class RunComparison {
         return m;
     }
 
-    /** Samples of a metric: the set of the same name, else of its parent ({@code wall} for {@code wall.median}), as validate finds them. */
+    /**
+     * Samples of a metric: the set of the same name, else of its parent when the metric is a statistic
+     * of it ({@code wall} for {@code wall.median}); {@code errors.status} is not a statistic of the
+     * per-second {@code errors} counts, so it has none.
+     */
     static Optional<RunRepository.SampleRow> samplesFor(RunRepository.MetricRow m, List<RunRepository.SampleRow> sets) {
         Optional<RunRepository.SampleRow> exact = sets.stream()
                 .filter(s -> s.stepId().equals(m.stepId()) && s.name().equals(m.name()) && s.values().length > 0).findFirst();
         int dot = m.name().lastIndexOf('.');
-        if (exact.isPresent() || dot < 0) {
+        if (exact.isPresent() || dot < 0 || !STATISTICS.contains(m.name().substring(dot + 1))) {
             return exact;
         }
         String parent = m.name().substring(0, dot);
