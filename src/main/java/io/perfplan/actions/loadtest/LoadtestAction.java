@@ -136,9 +136,11 @@ public final class LoadtestAction implements Action<LoadtestInputs> {
         if (in.stress() != null) {
             StressTest stress = toStress(in);
             StressSearch.StressResult r = StressSearch.run(test, stress, hooks, step -> ctx.log(String.format(Locale.ROOT,
-                    "stress %.0f req/s: throughput %.0f/s, p99 %s, errors %.2f%% -> %s", step.rate(),
+                    "stress %.0f req/s: throughput %.0f/s, p99 %s, errors %.2f%%, send lag p99 %s -> %s", step.rate(),
                     step.result().total().throughputPerSecond(), p99Text(step.result().total()),
-                    step.result().total().errorRatePercent(), step.broke() ? "broke" : "held")));
+                    step.result().total().errorRatePercent(),
+                    step.result().total().value("send_lag.p99").stream().mapToObj(v -> String.format(Locale.ROOT, "%.1fms", v)).findFirst().orElse("-"),
+                    step.broke() ? "broke" : "held")));
             if (r.steps().isEmpty()) {
                 return Outcome.fail("stress mode was cancelled before its first step");
             }

@@ -21,6 +21,7 @@ final class HttpConnection extends ChannelInboundHandlerAdapter implements Respo
     private final ResponseParser parser;
     private final boolean countBytes;
     Channel channel;
+    io.netty.channel.ChannelFuture connectFuture;
     boolean inFlight;
     boolean measured;
     int template;
