@@ -223,6 +223,7 @@ public final class LoadtestAction implements Action<LoadtestInputs> {
         ctx.samples("latency.p99", r.seconds().stream().mapToDouble(LoadResult.Second::p99Millis).toArray(), Unit.MILLISECONDS);
         ctx.samples("errors", r.seconds().stream().mapToDouble(LoadResult.Second::errors).toArray(), Unit.COUNT);
         ctx.histogram("latency", encode(t.latencyMicros()));
+        ctx.histogram("service_time", encode(t.serviceTimeMicros()));
     }
 
     static byte[] encode(Histogram h) {

@@ -131,6 +131,23 @@ class LoadRunnerTest {
     }
 
     @Test
+    void thinkTimeSpacesTheRequestsOfAClosedModel() throws Exception {
+        LoadResult r = LoadRunner.run(LoadTest.of(new LoadModel.Closed(2, Duration.ofMillis(100), Duration.ofSeconds(1)),
+                RequestTemplate.get(demo.baseUrl() + "/")), LoadTest.Hooks.NONE);
+        // two connections, each at most one request per 100 ms of think time
+        assertThat(r.total().requests()).isBetween(8L, 22L);
+        assertThat(r.total().errors()).isZero();
+    }
+
+    @Test
+    void poissonArrivalsKeepTheAverageRate() throws Exception {
+        LoadResult r = LoadRunner.run(LoadTest.of(LoadModel.Open.constant(500, Duration.ofSeconds(2), 64).withPoisson(7),
+                RequestTemplate.get(demo.baseUrl() + "/")), LoadTest.Hooks.NONE);
+        assertThat((double) r.total().requests()).isCloseTo(1000, org.assertj.core.data.Percentage.withPercentage(10));
+        assertThat(r.total().errors()).isZero();
+    }
+
+    @Test
     void openModelHoldsTheTargetRate() throws Exception {
         long before = demo.requests();
         double rate = 5000;
