@@ -63,7 +63,7 @@ public final class LoadRunner implements AutoCloseable {
 
     /**
      * Runs the test and returns what it measured; blocks for the duration (warm-up included) plus the
-     * drain of requests still in flight, which is bounded by the request timeout. A target that refuses
+     * drain of requests still queued or in flight, which is bounded by twice the request timeout. A target that refuses
      * or never answers gives a result full of errors, not an exception. Throws
      * {@link IllegalArgumentException} when the host cannot be resolved or TLS cannot be set up.
      */
@@ -145,8 +145,10 @@ public final class LoadRunner implements AutoCloseable {
                     rec.collect(tick);
                 }
                 long elapsed = tick - start;
-                hooks.progress().accept(new Progress(Duration.ofNanos(elapsed), Duration.ofNanos(end - start), !measuring,
-                        rec.lastRate(), rec.lastP99Millis(), rec.total.requests(), rec.total.errors()));
+                if (elapsed > 0) {
+                    hooks.progress().accept(new Progress(Duration.ofNanos(elapsed), Duration.ofNanos(end - start), !measuring,
+                            rec.lastRate(), rec.lastP99Millis(), rec.total.requests(), rec.total.errors()));
+                }
                 if (measuring && test.abortOnFail() && tick - measureStart >= test.delayAbortEval().toNanos()) {
                     abortReason = rec.failedThreshold();
                     if (abortReason != null) {
@@ -164,8 +166,9 @@ public final class LoadRunner implements AutoCloseable {
             for (LoopWorker w : workers) {
                 w.loop.execute(() -> w.stop(discard));
             }
-            // requests in flight end within the timeout (the workers' sweep gives them up then)
-            ctx.finished.await(test.timeout().toNanos() + SECOND, TimeUnit.NANOSECONDS);
+            // the drain: a queued request is sent or dropped within one timeout, a sent one answered or
+            // given up within another (the workers' sweep enforces both)
+            ctx.finished.await(2 * test.timeout().toNanos() + SECOND, TimeUnit.NANOSECONDS);
             rec.collect(stop); // the last, partial second and whatever ended during the drain
             double sentPerSecond = rec.sentPerSecond();
             rec.total.elapsedNanos(Math.max(0, stop - measureStart));
