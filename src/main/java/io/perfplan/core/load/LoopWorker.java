@@ -101,7 +101,7 @@ final class LoopWorker {
     private final Runnable sweepTask = this::sweep;
 
     LoadStats current = new LoadStats();
-    /** This loop's copy of the encoded requests; each send writes a retained duplicate (no copy). */
+    /** This loop's copy of the encoded requests, from which each connection takes its own. */
     private final ByteBuf[] encoded;
     private long quota;
     private boolean stopping;
@@ -318,7 +318,7 @@ final class LoopWorker {
 
     private void send(HttpConnection c, int template, long intended, boolean measured) {
         inFlight++;
-        c.send(template, intended, measured, encoded[template].retainedDuplicate(), ctx.head[template]);
+        c.send(template, intended, measured, encoded[template], ctx.head[template]);
         if (measured) {
             if (measuredSends++ == 0) {
                 firstSendNanos = c.sentNanos;
