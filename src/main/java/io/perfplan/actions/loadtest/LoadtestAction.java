@@ -67,9 +67,13 @@ public final class LoadtestAction implements Action<LoadtestInputs> {
             """;
 
     private static final ActionSpec<LoadtestInputs> SPEC = new ActionSpec<>("loadtest",
-            "HTTP/1.1 load: an open model (rate or stages, latency measured from each request's intended send time, "
-                    + "so a stalled server shows up in full), a closed model (connections back to back), or stress mode "
-                    + "that steps the rate up until a condition breaks and reports the capacity.",
+            "HTTP/1.1 keep-alive load (HTTPS too): an open model (rate or stages; latency runs from each request's "
+                    + "intended send time, so a stalled server shows up in full rather than as fewer requests), a closed "
+                    + "model (connections back to back), or stress mode that steps the rate up until a condition holds and "
+                    + "reports the capacity. Failures are counted by kind (errors.refused, errors.timeout, errors.status, ...); "
+                    + "open-model requests that find no free connection within the timeout are counted as dropped; requests "
+                    + "still in flight at the end are waited for (at most twice the timeout) and recorded. The step fails "
+                    + "when a threshold fails over the whole run, when a live threshold aborted it, or when no request succeeded.",
             LoadtestInputs.class,
             List.of(new ActionSpec.OutputSpec("summary", "one line: requests, throughput, p99, errors"),
                     new ActionSpec.OutputSpec("capacity", "stress mode: highest rate that held, requests per second"),
