@@ -84,6 +84,9 @@ public final class RunCommand implements Callable<Integer> {
                             + DbCommand.describe(pruned, false, keep));
                 }
             });
+            if (junit != null) {
+                JunitReport.write(junit, report);
+            }
             if (json) {
                 out.println(Json.write(Reports.run(report)));
             }
