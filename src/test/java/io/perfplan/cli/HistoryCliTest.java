@@ -295,4 +295,32 @@ class HistoryCliTest {
         assertThat(json.readTree(left.out())).extracting(n -> n.get("run_id").asLong()).doesNotContain(ids.get(1), ids.get(2))
                 .contains(ids.get(0), ids.get(3));
     }
+
+    @Test
+    void reportWritesOneSelfContainedPageAndRunWritesItToo() throws Exception {
+        Path out = dir.resolve("out/report.html");
+        Result r = cli("report", String.valueOf(ids.get(3)), "-o", out.toString());
+        assertThat(r.exit()).as(r.err()).isZero();
+        assertThat(r.out()).contains("wrote " + out).contains("run " + ids.get(3) + " of plan shop");
+        String html = Files.readString(out);
+        assertThat(html).contains("<p class=\"verdict bad\">FAILED</p>", "a &lt;b&gt;gate&lt;/b&gt; failed, badly",
+                "load: latency percentiles per second", "Content-Security-Policy");
+
+        Path plan = dir.resolve("hello.yaml");
+        Files.writeString(plan, """
+                plan: hello
+                steps:
+                  - id: hello
+                    action: exec
+                    with: {command: [echo, hi]}
+                """);
+        Path page = dir.resolve("hello.html");
+        Result run = cli("run", plan.toString(), "--report", page.toString());
+        assertThat(run.exit()).as(run.out() + run.err()).isZero();
+        assertThat(run.out()).contains("report: " + page);
+        assertThat(Files.readString(page)).contains("<h1>hello <span class=\"muted\">run ");
+
+        assertThat(cli("report", "999").err()).contains("there is no run 999");
+        assertThat(cli("report", "last", "--last", "1").exit()).isEqualTo(2);
+    }
 }
