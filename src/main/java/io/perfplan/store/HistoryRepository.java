@@ -42,7 +42,7 @@ public final class HistoryRepository {
         if (!statuses.isEmpty()) {
             sql.append(" AND r.status IN (").append(String.join(", ", Collections.nCopies(statuses.size(), "?"))).append(")");
         }
-        sql.append(" ORDER BY r.id DESC");
+        sql.append(" ORDER BY r.plan, r.id DESC"); // matches the index runs_plan_id: newest first, stops at the limit
         List<PointRow> out = new ArrayList<>();
         try (Connection c = ds.getConnection(); PreparedStatement ps = c.prepareStatement(sql.toString())) {
             ps.setString(1, plan);

@@ -223,7 +223,8 @@ public final class RunRepository {
             sql.append(" AND started_at < ?");
             args.add(Timestamp.from(f.until()));
         }
-        sql.append(" ORDER BY id DESC");
+        // with one plan, "plan, id DESC" matches the index runs_plan_id, so the database reads the newest rows first and stops
+        sql.append(f.plan() != null ? " ORDER BY plan, id DESC" : " ORDER BY id DESC");
         List<RunRow> out = new ArrayList<>();
         try (Connection c = ds.getConnection(); PreparedStatement ps = c.prepareStatement(sql.toString())) {
             ps.setMaxRows(f.limit() > 0 ? f.limit() : 0);
