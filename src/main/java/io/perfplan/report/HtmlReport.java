@@ -333,7 +333,7 @@ public final class HtmlReport {
                 x[i] = Math.log10(100 / (100 - sp.percentiles()[i]));
             }
             c.put("x", x);
-            Map<String, Object> line = series("latency", sp.valuesMillis());
+            Map<String, Object> line = series(sp.name(), sp.valuesMillis());
             line.put("color", COLORS[0]);
             c.put("series", List.of(line));
             out.add(c);
