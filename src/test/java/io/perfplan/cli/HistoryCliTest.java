@@ -142,6 +142,11 @@ class HistoryCliTest {
         Result date = cli("history", "--until", Instant.now().minus(Duration.ofDays(150)).toString().substring(0, 10), "--json");
         assertThat(json.readTree(date.out())).extracting(n -> n.get("run_id").asLong()).containsExactly(ids.get(2), ids.get(1), ids.get(0));
 
+        Result show = cli("show", "last", "--json");
+        assertThat(json.readTree(show.out()).get("run_id").asLong()).isEqualTo(ids.get(10));
+        assertThat(cli("show", String.valueOf(ids.get(3))).out()).contains("error: a <b>gate</b> failed, badly").contains("latency.p99");
+        assertThat(cli("show", "abc").err()).contains("'abc' is not a run id");
+
         Result bad = cli("history", "--until", "yesterday");
         assertThat(bad.exit()).isEqualTo(2);
         assertThat(bad.err()).contains("--until").contains("7d");
