@@ -16,8 +16,9 @@ import java.util.Set;
  *
  * <p>It reads the text as the databases do: string literals and comments are skipped, quoted
  * identifiers are checked like bare words (so {@code "FILE_READ"(…)} is refused too). Where the
- * two databases could read a text differently it refuses: dollar-quoted text and backslash-escape
- * strings ({@code E'…'}) are not accepted. Words are refused wherever they occur outside string
+ * two databases (or two server settings) could read a text differently it refuses: dollar-quoted
+ * text, {@code E'…'} and {@code U&'…'} strings, backslashes, {@code //} and nested comments are not
+ * accepted, so a string or comment always ends where the database ends it. Words are refused wherever they occur outside string
  * literals, even where they would be harmless, because a false refusal costs a rewrite and a false
  * acceptance could cost the data.
  */
@@ -115,15 +116,26 @@ public final class SqlGuard {
                 while (i < n && sql.charAt(i) != '\n' && sql.charAt(i) != '\r') {
                     i++;
                 }
+            } else if (c == '/' && i + 1 < n && sql.charAt(i + 1) == '/') {
+                // H2 reads // as a comment to the end of the line, PostgreSQL as an operator
+                throw refuse("the query holds '//'; write comments with -- or /* */");
             } else if (c == '/' && i + 1 < n && sql.charAt(i + 1) == '*') {
-                // not nested: where PostgreSQL nests, the rest is read as code and checked, which only refuses more
                 int end = sql.indexOf("*/", i + 2);
                 if (end < 0) {
                     throw refuse("the query has a comment opened with /* and never closed");
                 }
+                if (sql.substring(i + 2, end).contains("/*")) {
+                    // PostgreSQL nests block comments and H2 does not: they would end the comment in different places
+                    throw refuse("the query has a comment inside a comment; remove the inner /*");
+                }
                 i = end + 2;
             } else if (c == '\'') {
-                i = skipQuoted(sql, i, '\'', "a string opened with ' is never closed");
+                int end = skipQuoted(sql, i, '\'', "a string opened with ' is never closed");
+                if (sql.substring(i, end).indexOf('\\') >= 0) {
+                    // a server with standard_conforming_strings off reads a backslash as an escape, and the string ends elsewhere
+                    throw refuse("the query holds a backslash in a string; leave it out (databases differ on what it means)");
+                }
+                i = end;
             } else if (c == '"') {
                 int end = skipQuoted(sql, i, '"', "an identifier opened with \" is never closed");
                 String name = sql.substring(i + 1, end - 1).replace("\"\"", "\"");
