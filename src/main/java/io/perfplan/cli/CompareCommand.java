@@ -21,9 +21,11 @@ import picocli.CommandLine.Spec;
 
 /** Two runs side by side: every shared metric, the change, better or worse, and the significance where both have samples. */
 @Command(name = "compare", mixinStandardHelpOptions = true, versionProvider = VersionProvider.class,
-        description = {"Compare two runs: every metric both stored, side by side, with the change from RUN_A to RUN_B,",
-                "whether it is better or worse by the metric's direction, and, where both runs stored samples,",
-                "a Mann-Whitney U p-value and the regression gate's verdict (alpha 0.01)."})
+        description = {"Compare two runs metric by metric: the change, better or worse, and its significance.",
+                "",
+                "Every metric both runs stored, side by side, with the change from RUN_A to RUN_B, whether it is "
+                        + "better or worse by the metric's direction, and, where both runs stored samples, a Mann-Whitney U "
+                        + "p-value and the regression gate's verdict of RUN_B against RUN_A (alpha 0.01)."})
 public final class CompareCommand implements Callable<Integer> {
 
     @Parameters(index = "0", paramLabel = "RUN_A", description = "The reference run (an id, or 'last').")

@@ -18,10 +18,12 @@ import picocli.CommandLine.Spec;
 
 /** Read-only SQL over the history tables. */
 @Command(name = "query", mixinStandardHelpOptions = true, versionProvider = VersionProvider.class,
-        description = {"Run one read-only SQL query over the history (tables: runs, step_runs, metrics, samples,",
-                "histograms, baselines, deployments, alerts; see the README). Anything that could write, change",
-                "settings or reach outside the database (DDL, DML, CALL, SCRIPT, COPY, SET, FILE_READ, CSVWRITE,",
-                "LINK_SCHEMA, pg_read_file, lo_import, dblink, ...) is refused."},
+        description = {"Run one read-only SQL query over the history tables.",
+                "",
+                "Tables: runs, step_runs, metrics, samples, histograms, baselines, deployments and alerts (see the "
+                        + "README, History database). Anything that could write, change settings or reach outside the database "
+                        + "is refused: DDL, DML, CALL, SCRIPT, COPY, SET, FILE_READ, CSVWRITE, LINK_SCHEMA, pg_read_file, "
+                        + "lo_import, dblink and the like."},
         footer = {"", "Example:", "  perfplan query \"SELECT r.id, m.metric_value FROM runs r JOIN metrics m ON m.run_id = r.id"
                 + " WHERE r.plan = 'quickstart' AND m.step_id = 'load' AND m.name = 'latency.p99' ORDER BY r.id DESC\""})
 public final class QueryCommand implements Callable<Integer> {

@@ -16,9 +16,10 @@ import picocli.CommandLine.Spec;
 
 /** Writes the HTML report of one run. */
 @Command(name = "report", mixinStandardHelpOptions = true, versionProvider = VersionProvider.class,
-        description = {"Write one self-contained HTML file about a run, that works offline: summary and verdict, step",
-                "timeline, latency and throughput over time, latency spectrum, errors, checks, and the trend of the",
-                "gated metrics with the baseline marked."})
+        description = {"Write a run's HTML report: one self-contained file with charts, that works offline.",
+                "",
+                "Summary and verdict, step timeline, latency and throughput over time, latency spectrum, errors, the "
+                        + "trend of the gated metrics with the baseline marked; then the checks, steps and metrics."})
 public final class ReportCommand implements Callable<Integer> {
 
     @Parameters(index = "0", paramLabel = "RUN", description = "The run id (see `perfplan history`), or 'last'.")
