@@ -319,6 +319,9 @@ class HistoryCliTest {
                     action: exec
                     with: {command: [echo, hi]}
                 """);
+        Result example = cli("validate", "plans/nightly.yaml");
+        assertThat(example.exit()).as(example.out() + example.err()).isZero();
+
         Path page = dir.resolve("hello.html");
         Result run = cli("run", plan.toString(), "--report", page.toString());
         assertThat(run.exit()).as(run.out() + run.err()).isZero();
