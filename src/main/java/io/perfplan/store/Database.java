@@ -33,6 +33,11 @@ public final class Database implements AutoCloseable {
 
     /** Opens, migrates and recovers; throws {@link StoreException} with one sentence on failure. */
     public static Database open(String url, String user, String password) {
+        return open(url, user, password, 4);
+    }
+
+    /** As {@link #open(String, String, String)}, with a pool of up to {@code maxConnections} (a scheduler needs more than a CLI run). */
+    public static Database open(String url, String user, String password, int maxConnections) {
         try {
             if (url.startsWith("jdbc:h2:file:")) {
                 String path = url.substring("jdbc:h2:file:".length()).split(";")[0];
@@ -49,7 +54,7 @@ public final class Database implements AutoCloseable {
             if (password != null) {
                 config.setPassword(password);
             }
-            config.setMaximumPoolSize(4);
+            config.setMaximumPoolSize(maxConnections);
             config.setMinimumIdle(0);
             config.setPoolName("perfplan");
             config.setInitializationFailTimeout(15_000);
@@ -73,7 +78,7 @@ public final class Database implements AutoCloseable {
      * The newest migration under {@code db/migration}; a test keeps it in step with the files.
      * Checking it first spares a CLI command Flyway's start-up (about half a second) when nothing is to migrate.
      */
-    public static final int SCHEMA_VERSION = 1;
+    public static final int SCHEMA_VERSION = 2;
 
     private boolean schemaIsCurrent() {
         try (Connection c = dataSource.getConnection();
