@@ -83,18 +83,32 @@ public final class ServeCommand implements Callable<Integer> {
             ScheduledRuns runs = new ScheduledRuns(engine, new FiringLog(db.dataSource()), RunCommand.childEnvironment(), report);
             PlanScheduler scheduler = PlanScheduler.open(db, settings, runs);
             PlanServer server = new PlanServer(folder, scheduler, runs, Services.validator()::loadAndValidate, settings, report);
-            Thread hook = new Thread(server::stop, "perfplan-serve-stop");
-            Runtime.getRuntime().addShutdownHook(hook);
             try {
                 server.start();
             } catch (RuntimeException e) {
-                Runtime.getRuntime().removeShutdownHook(hook);
                 scheduler.close();
                 throw e;
             }
+            onStopSignal(server);
             server.awaitStopped();
         }
         return ExitCode.OK;
+    }
+
+    /**
+     * SIGTERM and SIGINT stop the server while the JVM keeps running: in a shutdown hook H2 would be
+     * closing the database under the runs that are still finishing.
+     */
+    @SuppressWarnings("restriction")
+    private static void onStopSignal(PlanServer server) {
+        Runnable stop = () -> new Thread(server::stop, "perfplan-serve-stop").start();
+        try {
+            for (String name : new String[] {"TERM", "INT"}) {
+                sun.misc.Signal.handle(new sun.misc.Signal(name), sig -> stop.run());
+            }
+        } catch (RuntimeException | LinkageError e) {
+            Runtime.getRuntime().addShutdownHook(new Thread(server::stop, "perfplan-serve-stop")); // no signal API: best effort
+        }
     }
 
     private static java.time.Duration duration(String option, String text) {

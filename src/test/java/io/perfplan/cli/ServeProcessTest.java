@@ -59,9 +59,12 @@ class ServeProcessTest {
                 assertThat(System.nanoTime()).as("the plan fired: " + output()).isLessThan(deadline);
                 Thread.sleep(100);
             }
-            Thread.sleep(300);
+            // `perfplan run` shares the H2 file with serve meanwhile
+            Files.writeString(dir.resolve("once.yaml"), "plan: once\nsteps:\n  - {id: hi, action: exec, with: {command: [echo, hi]}}\n");
+            assertThat(Main.execute("run", dir.resolve("once.yaml").toString(), "--db", Database.defaultUrl(dir))).isZero();
             p.destroy(); // SIGTERM
             assertThat(p.waitFor(20, TimeUnit.SECONDS)).as("serve stopped after SIGTERM").isTrue();
+            assertThat(p.exitValue()).as(output()).isZero();
         } finally {
             p.destroyForcibly();
         }
@@ -74,6 +77,7 @@ class ServeProcessTest {
                 assertThat(r.error()).contains("grace period");
             });
             List<RunRepository.StepRow> steps = db.runs().steps(runs.get(0).id());
+            assertThat(db.runs().history(new RunRepository.Filter("once", "passed", null, null, 0))).hasSize(1);
             assertThat(steps).anySatisfy(s -> {
                 assertThat(s.stepId()).isEqualTo("cleanup");
                 assertThat(s.status()).isEqualTo("passed");
