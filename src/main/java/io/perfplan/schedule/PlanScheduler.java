@@ -173,6 +173,16 @@ public final class PlanScheduler implements AutoCloseable {
         }
     }
 
+    /** When the plan's trigger fires next, if it is scheduled and fires again. */
+    public Optional<Instant> nextFire(String plan) {
+        try {
+            Trigger t = quartz.getTrigger(TriggerKey.triggerKey(plan, GROUP));
+            return t == null || t.getNextFireTime() == null ? Optional.empty() : Optional.of(t.getNextFireTime().toInstant());
+        } catch (SchedulerException e) {
+            throw new ScheduleException("cannot read the schedule of plan " + plan + ": " + rootMessage(e), e);
+        }
+    }
+
     /** Every scheduled plan with its next {@code fireTimes} fire times, sorted by the next one. */
     public List<ScheduledPlan> list(int fireTimes) {
         List<ScheduledPlan> out = new ArrayList<>();

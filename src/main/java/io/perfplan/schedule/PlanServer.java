@@ -186,8 +186,7 @@ public final class PlanServer implements AutoCloseable {
         planOfFile.put(file, plan.name());
         boolean changed = scheduler.schedule(plan);
         Plan.Schedule s = plan.schedule().get();
-        String next = scheduler.list(1).stream().filter(p -> p.plan().equals(plan.name())).findFirst()
-                .flatMap(p -> p.nextFires().stream().findFirst()).map(Instant::toString).orElse("never");
+        String next = scheduler.nextFire(plan.name()).map(Instant::toString).orElse("never");
         report.accept("plan " + plan.name() + (previous == null ? " scheduled" : changed ? " rescheduled" : " reloaded")
                 + ": cron \"" + s.cron() + "\" " + s.timezone() + ", overlap " + s.overlap() + ", misfire " + s.misfire() + "; next " + next);
     }
