@@ -25,7 +25,7 @@ done
 db="jdbc:h2:file:$work/db/perfplan;AUTO_SERVER=TRUE"
 java=(java -XX:+UseSerialGC -jar target/perfplan.jar)
 
-serve() { # serve LOG: starts serve, waits until it serves, echoes the start-up time in ms
+serve() { # serve LOG: starts serve, waits until it serves; sets pid and startup (ms)
   local t0 t1
   t0=$(date +%s%N)
   "${java[@]}" serve --plans "$work/plans" --db "$db" --grace 5s > "$1" 2>&1 &
@@ -35,22 +35,24 @@ serve() { # serve LOG: starts serve, waits until it serves, echoes the start-up 
     sleep 0.05
   done
   t1=$(date +%s%N)
-  echo $(( (t1 - t0) / 1000000 ))
+  startup=$(( (t1 - t0) / 1000000 ))
 }
 stop() { kill -TERM "$pid"; wait "$pid" || true; pid=""; }
 
-first=$(serve "$work/first.log")
+serve "$work/first.log"; first=$startup
 sleep 2
 jcmd "$pid" GC.run >/dev/null
-heap=$(jcmd "$pid" GC.heap_info | awk '/used/ {for (i = 1; i <= NF; i++) if ($i == "used") {print $(i + 1); exit}}')
+# Serial GC: the used sizes of the young and the tenured generation
+heap=$(jcmd "$pid" GC.heap_info | awk '/generation/ {for (i = 1; i <= NF; i++) if ($i == "used") {v = $(i + 1); sub(/K,?/, "", v); kb += v}} END {printf "%.1f MB", kb / 1024}')
 sleep "$seconds"
 stop
-restart=$(serve "$work/restart.log")
+serve "$work/restart.log"; restart=$startup
 stop
 
 grep -o '([0-9]* ms after its time)' "$work/first.log" | tr -dc '0-9\n' | sort -n > "$work/delays"
 n=$(wc -l < "$work/delays")
 pct() { awk -v p="$1" '{a[NR]=$1} END {i = int(p * NR + 0.999); if (i < 1) i = 1; print a[i]}' "$work/delays"; }
+echo "load average: $(cut -d' ' -f1-3 /proc/loadavg) on $(nproc) cores"
 echo "plans: $plans daily + $fast every second; firings measured: $n over ${seconds}s"
 echo "start-up, first (stores the jobs):   $first ms"
 echo "start-up, restart (jobs current):     $restart ms"

@@ -3,6 +3,13 @@ package io.perfplan.schedule;
 import io.perfplan.plan.Plan;
 import io.perfplan.store.Database;
 import io.perfplan.store.RunRepository;
+import java.sql.Connection;
+import java.sql.PreparedStatement;
+import java.sql.ResultSet;
+import java.sql.SQLException;
+import java.util.Map;
+import java.util.concurrent.ConcurrentHashMap;
+import javax.sql.DataSource;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.Comparator;
@@ -46,10 +53,13 @@ public final class PlanScheduler implements AutoCloseable {
 
     private final Scheduler quartz;
     private final String instanceId;
+    /** Schedule digests of the stored jobs, read in one query at open; each is used once, by the first look at its plan. */
+    private final Map<String, String> storedDigests;
 
-    private PlanScheduler(Scheduler quartz, String instanceId) {
+    private PlanScheduler(Scheduler quartz, String instanceId, Map<String, String> storedDigests) {
         this.quartz = quartz;
         this.instanceId = instanceId;
+        this.storedDigests = storedDigests;
     }
 
     /**
@@ -65,6 +75,9 @@ public final class PlanScheduler implements AutoCloseable {
         p.setProperty(StdSchedulerFactory.PROP_SCHED_INSTANCE_ID, settings.clustered() ? "AUTO" : RunRepository.node());
         p.setProperty(StdSchedulerFactory.PROP_SCHED_MAKE_SCHEDULER_THREAD_DAEMON, "true");
         p.setProperty("org.quartz.threadPool.threadCount", Integer.toString(settings.threads()));
+        // plans due at the same second are fetched together, not one database round trip each
+        p.setProperty("org.quartz.scheduler.batchTriggerAcquisitionMaxCount", Integer.toString(settings.threads()));
+        p.setProperty("org.quartz.jobStore.acquireTriggersWithinLock", "true");
         p.setProperty("org.quartz.threadPool.makeThreadsDaemons", "true");
         p.setProperty(StdSchedulerFactory.PROP_JOB_STORE_CLASS, "org.quartz.impl.jdbcjobstore.JobStoreTX");
         p.setProperty("org.quartz.jobStore.driverDelegateClass", postgres
@@ -85,8 +98,8 @@ public final class PlanScheduler implements AutoCloseable {
             if (jobs != null) {
                 quartz.setJobFactory(jobs);
             }
-            return new PlanScheduler(quartz, quartz.getSchedulerInstanceId());
-        } catch (SchedulerException e) {
+            return new PlanScheduler(quartz, quartz.getSchedulerInstanceId(), storedDigests(db.dataSource()));
+        } catch (SchedulerException | SQLException e) {
             try {
                 DBConnectionManager.getInstance().shutdown(dataSource);
             } catch (java.sql.SQLException ignored) {
@@ -94,6 +107,24 @@ public final class PlanScheduler implements AutoCloseable {
             }
             throw new ScheduleException("cannot start the scheduler on " + Database.redact(db.url()) + ": " + e.getMessage(), e);
         }
+    }
+
+    /** Plan name to schedule digest (the job's description) of every stored job that has its trigger. */
+    private static Map<String, String> storedDigests(DataSource ds) throws SQLException {
+        Map<String, String> out = new ConcurrentHashMap<>();
+        try (Connection c = ds.getConnection(); PreparedStatement ps = c.prepareStatement(
+                "SELECT j.JOB_NAME, j.DESCRIPTION FROM QRTZ_JOB_DETAILS j WHERE j.SCHED_NAME = ? AND j.JOB_GROUP = ?"
+                        + " AND j.DESCRIPTION IS NOT NULL AND EXISTS (SELECT 1 FROM QRTZ_TRIGGERS t WHERE t.SCHED_NAME = j.SCHED_NAME"
+                        + " AND t.JOB_NAME = j.JOB_NAME AND t.JOB_GROUP = j.JOB_GROUP)")) {
+            ps.setString(1, NAME);
+            ps.setString(2, GROUP);
+            try (ResultSet rs = ps.executeQuery()) {
+                while (rs.next()) {
+                    out.put(rs.getString(1), rs.getString(2));
+                }
+            }
+        }
+        return out;
     }
 
     /** This node's Quartz instance id (unique per process in a cluster), recorded with each firing. */
@@ -108,12 +139,15 @@ public final class PlanScheduler implements AutoCloseable {
     public boolean schedule(Plan plan) {
         Plan.Schedule s = plan.schedule().orElseThrow(() -> new IllegalArgumentException("plan " + plan.name() + " has no schedule"));
         String file = plan.file() == null ? "" : plan.file().toAbsolutePath().normalize().toString();
-        String fingerprint = String.join("|", s.cron(), s.timezone(), s.overlap(), s.misfire(), file);
+        String digest = digest(String.join("|", s.cron(), s.timezone(), s.overlap(), s.misfire(), file));
         JobKey key = JobKey.jobKey(plan.name(), GROUP);
         try {
-            JobDetail existing = quartz.getJobDetail(key);
-            if (existing != null && fingerprint.equals(existing.getJobDataMap().getString("fingerprint"))
-                    && !quartz.getTriggersOfJob(key).isEmpty()) {
+            String stored = storedDigests.remove(plan.name());
+            if (stored == null) {
+                JobDetail existing = quartz.getJobDetail(key);
+                stored = existing == null || quartz.getTriggersOfJob(key).isEmpty() ? null : existing.getDescription();
+            }
+            if (digest.equals(stored)) {
                 return false;
             }
             JobDataMap data = new JobDataMap();
@@ -123,10 +157,9 @@ public final class PlanScheduler implements AutoCloseable {
             data.put("timezone", s.timezone());
             data.put("overlap", s.overlap());
             data.put("misfire", s.misfire());
-            data.put("fingerprint", fingerprint);
             JobDetail job = JobBuilder.newJob("queue".equals(s.overlap()) ? QueuedPlanJob.class : PlanJob.class)
                     .withIdentity(key)
-                    .withDescription(plan.description() == null ? null : truncate(plan.description(), 250))
+                    .withDescription(digest) // what the job was made from; unchanged means keep it
                     .usingJobData(data)
                     .requestRecovery(true) // a dead node's firing is run again by another node
                     .build();
@@ -245,8 +278,13 @@ public final class PlanScheduler implements AutoCloseable {
         }
     }
 
-    private static String truncate(String s, int max) {
-        return s.length() <= max ? s : s.substring(0, max - 1) + "…";
+    private static String digest(String text) {
+        try {
+            return java.util.HexFormat.of().formatHex(java.security.MessageDigest.getInstance("SHA-256")
+                    .digest(text.getBytes(java.nio.charset.StandardCharsets.UTF_8)));
+        } catch (java.security.NoSuchAlgorithmException e) {
+            throw new IllegalStateException("SHA-256 is missing from this JVM", e);
+        }
     }
 
     static String rootMessage(Throwable e) {

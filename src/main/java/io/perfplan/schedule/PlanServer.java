@@ -44,6 +44,7 @@ public final class PlanServer implements AutoCloseable {
     private final CountDownLatch stopped = new CountDownLatch(1);
     private Thread watcher;
     private volatile boolean stopping;
+    private boolean started;
 
     private record FileState(long modifiedNanos, long size) {}
 
@@ -70,6 +71,7 @@ public final class PlanServer implements AutoCloseable {
         if (!Files.isDirectory(folder)) {
             throw new IllegalArgumentException("the plans folder " + folder + " does not exist; pass an existing one with --plans");
         }
+        long t0 = System.nanoTime();
         scan();
         Set<String> kept = Set.copyOf(planOfFile.values());
         for (String stored : scheduler.scheduledPlans()) {
@@ -78,9 +80,10 @@ public final class PlanServer implements AutoCloseable {
                 report.accept("plan " + stored + " is no longer in " + folder + "; its schedule was removed");
             }
         }
+        started = true;
         scheduler.start();
         report.accept("serving " + planOfFile.size() + " scheduled plan(s) from " + folder + " as node " + scheduler.instanceId()
-                + (settings.clustered() ? " (cluster)" : ""));
+                + (settings.clustered() ? " (cluster)" : "") + "; loaded in " + (System.nanoTime() - t0) / 1_000_000 + " ms");
         watcher = new Thread(this::watch, "perfplan-plan-watch");
         watcher.setDaemon(true);
         watcher.start();
@@ -185,6 +188,9 @@ public final class PlanServer implements AutoCloseable {
         runs.put(plan);
         planOfFile.put(file, plan.name());
         boolean changed = scheduler.schedule(plan);
+        if (!changed && previous == null && !started) {
+            return; // start-up: the stored schedule is current; `serving N plans` says enough
+        }
         Plan.Schedule s = plan.schedule().get();
         String next = scheduler.nextFire(plan.name()).map(Instant::toString).orElse("never");
         report.accept("plan " + plan.name() + (previous == null ? " scheduled" : changed ? " rescheduled" : " reloaded")
