@@ -12,7 +12,7 @@ fast=${3:-5}
 [ -f target/perfplan.jar ] || mvn -q -B -DskipTests package
 work=$(mktemp -d)
 pid=""
-trap '[ -n "$pid" ] && kill "$pid" 2>/dev/null; rm -rf "$work"' EXIT
+trap '[ -n "$pid" ] && kill "$pid" 2>/dev/null; [ -n "${KEEP:-}" ] && echo "kept $work" || rm -rf "$work"' EXIT
 mkdir -p "$work/plans"
 for i in $(seq 1 "$plans"); do # once a day, at times spread over the day
   printf 'plan: daily-%d\nschedule: {cron: "%d %d %d * * ?"}\nsteps:\n  - {id: s, action: exec, with: {command: ["true"]}}\n' \
@@ -54,7 +54,8 @@ n=$(wc -l < "$work/delays")
 pct() { awk -v p="$1" '{a[NR]=$1} END {i = int(p * NR + 0.999); if (i < 1) i = 1; print a[i]}' "$work/delays"; }
 echo "load average: $(cut -d' ' -f1-3 /proc/loadavg) on $(nproc) cores"
 echo "plans: $plans daily + $fast every second; firings measured: $n over ${seconds}s"
-echo "start-up, first (stores the jobs):   $first ms"
-echo "start-up, restart (jobs current):     $restart ms"
+loaded() { grep -o 'loaded in [0-9]* ms' "$1" | tr -dc '0-9'; }
+echo "start-up, first (stores the jobs):   $first ms (plans folder loaded and scheduled in $(loaded "$work/first.log") ms)"
+echo "start-up, restart (jobs current):     $restart ms (plans folder loaded and checked in $(loaded "$work/restart.log") ms)"
 echo "heap used after full GC:              $heap"
 echo "scheduled -> run start delay:         p50 $(pct 0.5) ms, p99 $(pct 0.99) ms, max $(tail -1 "$work/delays") ms"

@@ -179,7 +179,7 @@ public final class PlanServer implements AutoCloseable {
             }
             return;
         }
-        List<String> unfit = unfitForSchedule(plan);
+        List<String> unfit = runs.unfitForSchedule(plan);
         if (!unfit.isEmpty()) {
             unfit.forEach(report);
             report.accept(file.getFileName() + " cannot be scheduled" + (previous == null ? "" : "; plan " + previous + " keeps its previous schedule"));
@@ -195,18 +195,6 @@ public final class PlanServer implements AutoCloseable {
         String next = scheduler.nextFire(plan.name()).map(Instant::toString).orElse("never");
         report.accept("plan " + plan.name() + (previous == null ? " scheduled" : changed ? " rescheduled" : " reloaded")
                 + ": cron \"" + s.cron() + "\" " + s.timezone() + ", overlap " + s.overlap() + ", misfire " + s.misfire() + "; next " + next);
-    }
-
-    /** A scheduled run has no one to pass parameters or secrets: they must have defaults or be in serve's environment. */
-    private List<String> unfitForSchedule(Plan plan) {
-        List<String> out = new ArrayList<>();
-        for (Plan.Param p : plan.params().values()) {
-            if (p.required() && p.defaultValue() == null) {
-                out.add(new Problem(plan.file(), plan.positions().of("params." + p.name()),
-                        "parameter '" + p.name() + "' has no default; a scheduled run cannot be given one, so add `default:`").toString());
-            }
-        }
-        return out;
     }
 
     /** Stops firing, waits up to the grace period for running runs, cancels the rest and shuts Quartz down. */

@@ -5,8 +5,11 @@ import io.perfplan.engine.Engine;
 import io.perfplan.engine.RunListener;
 import io.perfplan.engine.RunReport;
 import io.perfplan.plan.Plan;
+import io.perfplan.plan.Problem;
 import java.time.Duration;
 import java.time.Instant;
+import java.util.ArrayList;
+import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
@@ -57,6 +60,27 @@ public final class ScheduledRuns implements JobFactory {
 
     public Optional<Plan> get(String plan) {
         return Optional.ofNullable(plans.get(plan));
+    }
+
+    /**
+     * What keeps the plan from running unattended, as {@code file:line:col: message} lines: a
+     * parameter without a default (nobody passes {@code -p}) or a secret missing from the environment.
+     */
+    public List<String> unfitForSchedule(Plan plan) {
+        List<String> out = new ArrayList<>();
+        for (Plan.Param p : plan.params().values()) {
+            if (p.required() && p.defaultValue() == null) {
+                out.add(new Problem(plan.file(), plan.positions().of("params." + p.name()),
+                        "parameter '" + p.name() + "' has no default; a scheduled run cannot be given one, so add `default:`").toString());
+            }
+        }
+        for (String secret : plan.secrets()) {
+            if (!environment.containsKey(secret)) {
+                out.add(new Problem(plan.file(), plan.positions().of("secrets"),
+                        "secret " + secret + " is not set; export it in the environment of `perfplan serve`").toString());
+            }
+        }
+        return out;
     }
 
     /** How many runs started by this node are going. */

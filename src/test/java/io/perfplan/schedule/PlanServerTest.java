@@ -155,10 +155,10 @@ class PlanServerTest {
                 steps:
                   - id: nap
                     action: exec
-                    with: {command: [sleep, "2.5"]}
+                    with: {command: [sleep, "1.6"]}
                 """);
         PlanServer server = serve(FAST);
-        await("two runs finished", Duration.ofSeconds(15),
+        await("two runs finished", Duration.ofSeconds(12),
                 () -> runs("slow").stream().filter(r -> r.finishedAt() != null).count() >= 2);
         server.stop();
         List<RunRepository.RunRow> rows = new ArrayList<>(runs("slow"));
@@ -170,6 +170,55 @@ class PlanServerTest {
         List<FiringLog.Firing> firings = new FiringLog(db.dataSource()).recent("slow", 100);
         assertThat(firings).anyMatch(f -> f.outcome().equals("skipped"));
         assertThat(lines).anyMatch(l -> l.contains("skipped, the previous run is still going"));
+    }
+
+    @Test
+    void overlapQueueRunsTheHeldBackFiringRightAfterThePreviousRun() throws Exception {
+        plan("queued.yaml", """
+                plan: queued
+                schedule: {cron: "* * * * * ?", overlap: queue}
+                steps:
+                  - id: nap
+                    action: exec
+                    with: {command: [sleep, "1.5"]}
+                """);
+        PlanServer server = serve(FAST);
+        await("three runs finished", Duration.ofSeconds(12),
+                () -> runs("queued").stream().filter(r -> r.finishedAt() != null).count() >= 3);
+        server.stop();
+        List<RunRepository.RunRow> rows = new ArrayList<>(runs("queued"));
+        rows.sort(java.util.Comparator.comparing(RunRepository.RunRow::startedAt));
+        for (int i = 1; i < rows.size(); i++) {
+            RunRepository.RunRow before = rows.get(i - 1);
+            RunRepository.RunRow next = rows.get(i);
+            assertThat(next.startedAt()).as("run %d waits for run %d", next.id(), before.id()).isAfterOrEqualTo(before.finishedAt());
+            // the held-back firing starts as soon as the run before ends, not at a later second
+            assertThat(Duration.between(before.finishedAt(), next.startedAt())).isLessThan(Duration.ofMillis(900));
+        }
+        assertThat(new FiringLog(db.dataSource()).recent("queued", 100)).noneMatch(f -> f.outcome().equals("skipped"));
+    }
+
+    @Test
+    void aPlanThatCannotRunUnattendedIsNotScheduled() throws Exception {
+        plan("needs.yaml", """
+                plan: needs
+                params:
+                  version: {type: string, required: true}
+                secrets: [PERFPLAN_TEST_SECRET_THAT_IS_NOT_SET]
+                schedule: {cron: "* * * * * ?"}
+                steps:
+                  - {id: hi, action: exec, with: {command: [echo, "${params.version}"]}}
+                """);
+        serve(FAST);
+        assertThat(lines).anyMatch(l -> l.matches(".*needs\\.yaml:3:\\d+: parameter 'version' has no default.*"))
+                .anyMatch(l -> l.contains("secret PERFPLAN_TEST_SECRET_THAT_IS_NOT_SET is not set"))
+                .anyMatch(l -> l.contains("needs.yaml cannot be scheduled"));
+        PlanScheduler check = PlanScheduler.open(db, FAST, null);
+        try {
+            assertThat(check.scheduledPlans()).isEmpty();
+        } finally {
+            check.close();
+        }
     }
 
     @Test
