@@ -65,6 +65,11 @@ public final class ServeCommand implements Callable<Integer> {
             throw new UsageException("the plans folder " + plans + " does not exist; pass an existing folder with --plans DIR");
         }
         String url = common.url(Path.of(""));
+        if (url.startsWith("jdbc:h2:file:")) {
+            // Quartz interrupts its threads when it stops; H2's `retry:` file system reopens a file
+            // channel an interrupt closed instead of failing the database for every connection
+            url = "jdbc:h2:retry:" + url.substring("jdbc:h2:file:".length());
+        }
         ScheduleSettings settings = ScheduleSettings.defaults(url.startsWith("jdbc:postgresql:"))
                 .withThreads(threads)
                 .withGrace(duration("--grace", grace))

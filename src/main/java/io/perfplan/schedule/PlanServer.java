@@ -109,6 +109,9 @@ public final class PlanServer implements AutoCloseable {
 
     /** Looks at every plan file once; loads the new and changed ones, drops the deleted ones. */
     synchronized void scan() {
+        if (stopping && started) {
+            return;
+        }
         Map<Path, FileState> now = new TreeMap<>();
         try (Stream<Path> files = Files.list(folder)) {
             for (Path f : (Iterable<Path>) files::iterator) {
@@ -134,6 +137,9 @@ public final class PlanServer implements AutoCloseable {
             }
         }
         for (Map.Entry<Path, FileState> e : now.entrySet()) {
+            if (stopping && started) {
+                return;
+            }
             if (!e.getValue().equals(seen.get(e.getKey()))) {
                 seen.put(e.getKey(), e.getValue());
                 load(e.getKey());
@@ -206,7 +212,8 @@ public final class PlanServer implements AutoCloseable {
         stopping = true;
         try {
             if (watcher != null) {
-                watcher.interrupt();
+                // not interrupted: an interrupt during database I/O would close H2's file
+                joinQuietly(watcher);
             }
             scheduler.standby();
             long deadline = System.nanoTime() + settings.grace().toNanos();
@@ -243,6 +250,14 @@ public final class PlanServer implements AutoCloseable {
     @Override
     public void close() {
         stop();
+    }
+
+    private static void joinQuietly(Thread t) {
+        try {
+            t.join();
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        }
     }
 
     private static void sleep(long millis) {
