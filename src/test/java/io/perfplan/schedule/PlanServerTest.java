@@ -181,11 +181,11 @@ class PlanServerTest {
                 steps:
                   - id: nap
                     action: exec
-                    with: {command: [sleep, "1.5"]}
+                    with: {command: [sleep, "1.2"]}
                 """);
         PlanServer server = serve(FAST);
-        await("three runs finished", Duration.ofSeconds(12),
-                () -> runs("queued").stream().filter(r -> r.finishedAt() != null).count() >= 3);
+        await("two runs finished", Duration.ofSeconds(12),
+                () -> runs("queued").stream().filter(r -> r.finishedAt() != null).count() >= 2);
         server.stop();
         List<RunRepository.RunRow> rows = new ArrayList<>(runs("queued"));
         rows.sort(java.util.Comparator.comparing(RunRepository.RunRow::startedAt));
@@ -197,29 +197,6 @@ class PlanServerTest {
             assertThat(Duration.between(before.finishedAt(), next.startedAt())).isLessThan(Duration.ofMillis(900));
         }
         assertThat(new FiringLog(db.dataSource()).recent("queued", 100)).noneMatch(f -> f.outcome().equals("skipped"));
-    }
-
-    @Test
-    void aPlanThatCannotRunUnattendedIsNotScheduled() throws Exception {
-        plan("needs.yaml", """
-                plan: needs
-                params:
-                  version: {type: string, required: true}
-                secrets: [PERFPLAN_TEST_SECRET_THAT_IS_NOT_SET]
-                schedule: {cron: "* * * * * ?"}
-                steps:
-                  - {id: hi, action: exec, with: {command: [echo, "${params.version}"]}}
-                """);
-        serve(FAST);
-        assertThat(lines).anyMatch(l -> l.matches(".*needs\\.yaml:3:\\d+: parameter 'version' has no default.*"))
-                .anyMatch(l -> l.contains("secret PERFPLAN_TEST_SECRET_THAT_IS_NOT_SET is not set"))
-                .anyMatch(l -> l.contains("needs.yaml cannot be scheduled"));
-        PlanScheduler check = PlanScheduler.open(db, FAST, null);
-        try {
-            assertThat(check.scheduledPlans()).isEmpty();
-        } finally {
-            check.close();
-        }
     }
 
     @Test
@@ -249,7 +226,20 @@ class PlanServerTest {
     @Test
     void anInvalidPlanIsReportedWithItsPositionAndKeepsItsPreviousSchedule() throws Exception {
         plan("tick.yaml", echoPlan("tick", "* * * * * ?", ""));
+        // valid, but nobody could give it its parameter or secret when it fires
+        plan("needs.yaml", """
+                plan: needs
+                params:
+                  version: {type: string, required: true}
+                secrets: [PERFPLAN_TEST_SECRET_THAT_IS_NOT_SET]
+                schedule: {cron: "* * * * * ?"}
+                steps:
+                  - {id: hi, action: exec, with: {command: [echo, "${params.version}"]}}
+                """);
         serve(FAST);
+        assertThat(lines).anyMatch(l -> l.matches(".*needs\\.yaml:3:\\d+: parameter 'version' has no default.*"))
+                .anyMatch(l -> l.contains("secret PERFPLAN_TEST_SECRET_THAT_IS_NOT_SET is not set"))
+                .anyMatch(l -> l.contains("needs.yaml cannot be scheduled"));
         await("a first run", Duration.ofSeconds(10), () -> !runs("tick").isEmpty());
         plan("tick.yaml", """
                 plan: tick
