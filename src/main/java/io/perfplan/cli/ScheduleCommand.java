@@ -18,7 +18,7 @@ import picocli.CommandLine.Option;
 import picocli.CommandLine.Spec;
 
 /** Shows what {@code perfplan serve} has scheduled, from the database. */
-@Command(name = "schedule", description = "The schedules `perfplan serve` keeps in the history database.",
+@Command(name = "schedule", mixinStandardHelpOptions = true, versionProvider = VersionProvider.class, description = "The schedules `perfplan serve` keeps in the history database.",
         subcommands = {ScheduleCommand.ListSchedules.class})
 public final class ScheduleCommand implements Runnable {
 
@@ -30,12 +30,12 @@ public final class ScheduleCommand implements Runnable {
         spec.commandLine().usage(spec.commandLine().getOut());
     }
 
-    @Command(name = "list", description = "List the scheduled plans with their next fire times.")
+    @Command(name = "list", mixinStandardHelpOptions = true, versionProvider = VersionProvider.class, description = "List the scheduled plans with their next fire times.")
     static final class ListSchedules implements Callable<Integer> {
         @Option(names = "--json", description = "Print JSON.")
         boolean json;
 
-        @Option(names = {"-n", "--next"}, defaultValue = "3", description = "How many next fire times to show (default: ${DEFAULT-VALUE}).")
+        @Option(names = {"-n", "--next"}, paramLabel = "N", defaultValue = "3", description = "How many next fire times to show (default: ${DEFAULT-VALUE}).")
         int next;
 
         @Mixin

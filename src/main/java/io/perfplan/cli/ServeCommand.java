@@ -21,18 +21,18 @@ import picocli.CommandLine.Option;
 import picocli.CommandLine.Spec;
 
 /** Runs the plans of a folder on their schedules until stopped. */
-@Command(name = "serve", description = {
-        "Run every plan in a folder that has a `schedule` on its cron (Quartz, schedules kept in the history database).",
-        "The folder is watched: new, changed and deleted plans are rescheduled within seconds; an invalid plan is reported",
-        "and keeps its previous schedule. SIGTERM or Ctrl-C stops firing, lets running runs finish for --grace, then",
-        "cancels them (their `finally` steps run). With a PostgreSQL --db, every `serve` on that database joins one",
-        "cluster: each firing runs on one node, and a dead node's firing is run again by another."})
+@Command(name = "serve", mixinStandardHelpOptions = true, versionProvider = VersionProvider.class, description = "Run every plan in a folder that has a `schedule` on its cron (Quartz; the schedules are kept in the"
+        + " history database).%n%nThe folder is watched: new, changed and deleted plans are rescheduled within seconds; an"
+        + " invalid plan is reported and keeps its previous schedule. SIGTERM or Ctrl-C stops firing, lets running runs"
+        + " finish for --grace, then cancels them (their `finally` steps run).%n%nWith a PostgreSQL --db every `serve` on"
+        + " that database joins one cluster: each firing runs on one node, and a dead node's firing is run again by another.",
+        footer = {"", "Example: perfplan serve --plans plans   (then: perfplan schedule list)"})
 public final class ServeCommand implements Callable<Integer> {
 
     @Option(names = "--plans", paramLabel = "DIR", defaultValue = "plans", description = "The plans folder (default: ${DEFAULT-VALUE}).")
     Path plans;
 
-    @Option(names = "--threads", defaultValue = "10", description = "Most runs going at once on this node (default: ${DEFAULT-VALUE}).")
+    @Option(names = "--threads", paramLabel = "N", defaultValue = "10", description = "Most runs going at once on this node (default: ${DEFAULT-VALUE}).")
     int threads;
 
     @Option(names = "--grace", paramLabel = "DURATION", defaultValue = "60s",

@@ -95,6 +95,10 @@ class ServeProcessTest {
         assertThat(list.get(0).get("plan").asText()).isEqualTo("long");
         assertThat(list.get(0).get("cron").asText()).isEqualTo("* * * * * ?");
         assertThat(list.get(0).get("next_fires")).hasSize(2);
+        StringWriter text = new StringWriter();
+        cli.setOut(new PrintWriter(text));
+        assertThat(cli.execute("schedule", "list", "--db", Database.defaultUrl(dir))).isZero();
+        assertThat(text.toString()).contains("PLAN").contains("NEXT").containsPattern("long +\\* \\* \\* \\* \\* \\? +UTC +skip +run-once +normal");
     }
 
     @Test
