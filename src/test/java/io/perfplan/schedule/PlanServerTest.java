@@ -200,6 +200,22 @@ class PlanServerTest {
     }
 
     @Test
+    void cronIsReadInThePlansTimeZone() throws Exception {
+        plan("tokyo.yaml", echoPlan("tokyo", "0 30 2 * * ?", ", timezone: Asia/Tokyo"));
+        PlanScheduler scheduler = PlanScheduler.open(db, FAST, null);
+        try {
+            scheduler.schedule(new PlanValidator(actions, expressions).loadAndValidate(plans.resolve("tokyo.yaml")));
+            ScheduledPlan p = scheduler.list(2).get(0);
+            assertThat(p.timezone()).isEqualTo("Asia/Tokyo");
+            // 02:30 in Tokyo is 17:30 UTC (no daylight saving there), once a day
+            assertThat(p.nextFires()).allSatisfy(t -> assertThat(t.atZone(ZoneOffset.UTC).toLocalTime()).isEqualTo(java.time.LocalTime.of(17, 30)));
+            assertThat(Duration.between(p.nextFires().get(0), p.nextFires().get(1))).isEqualTo(Duration.ofDays(1));
+        } finally {
+            scheduler.close();
+        }
+    }
+
+    @Test
     void changedNewAndDeletedPlansAreRescheduledWithinSeconds() throws Exception {
         plan("later.yaml", echoPlan("later", "0 0 3 1 1 ?", ""));
         plan("gone.yaml", echoPlan("gone", "0 0 3 1 1 ?", ""));
