@@ -1,5 +1,6 @@
 package io.perfplan.cli;
 
+import io.perfplan.engine.Cancellation;
 import io.perfplan.engine.Engine;
 import io.perfplan.plan.Quantities;
 import io.perfplan.schedule.FiringLog;
@@ -94,26 +95,15 @@ public final class ServeCommand implements Callable<Integer> {
                 scheduler.close();
                 throw e;
             }
-            onStopSignal(server);
-            server.awaitStopped();
+            // SIGTERM and Ctrl-C stop the server while the JVM keeps running (a shutdown would close
+            // the database under the runs still finishing); a second signal exits at once
+            Cancellation stopRequest = new Cancellation();
+            stopRequest.onCancel(() -> new Thread(server::stop, "perfplan-serve-stop").start());
+            try (SignalCancellation signals = SignalCancellation.install(stopRequest)) {
+                server.awaitStopped();
+            }
         }
         return ExitCode.OK;
-    }
-
-    /**
-     * SIGTERM and SIGINT stop the server while the JVM keeps running: in a shutdown hook H2 would be
-     * closing the database under the runs that are still finishing.
-     */
-    @SuppressWarnings("restriction")
-    private static void onStopSignal(PlanServer server) {
-        Runnable stop = () -> new Thread(server::stop, "perfplan-serve-stop").start();
-        try {
-            for (String name : new String[] {"TERM", "INT"}) {
-                sun.misc.Signal.handle(new sun.misc.Signal(name), sig -> stop.run());
-            }
-        } catch (RuntimeException | LinkageError e) {
-            Runtime.getRuntime().addShutdownHook(new Thread(server::stop, "perfplan-serve-stop")); // no signal API: best effort
-        }
     }
 
     private static java.time.Duration duration(String option, String text) {
