@@ -28,6 +28,7 @@ import org.quartz.JobBuilder;
 import org.quartz.JobDataMap;
 import org.quartz.JobDetail;
 import org.quartz.JobKey;
+import org.quartz.ObjectAlreadyExistsException;
 import org.quartz.Scheduler;
 import org.quartz.SchedulerException;
 import org.quartz.Trigger;
@@ -143,8 +144,10 @@ public final class PlanScheduler implements AutoCloseable {
         JobKey key = JobKey.jobKey(plan.name(), GROUP);
         try {
             String stored = storedDigests.remove(plan.name());
+            boolean exists = stored != null;
             if (stored == null) {
                 JobDetail existing = quartz.getJobDetail(key);
+                exists = existing != null;
                 stored = existing == null || quartz.getTriggersOfJob(key).isEmpty() ? null : existing.getDescription();
             }
             if (digest.equals(stored)) {
@@ -169,6 +172,19 @@ public final class PlanScheduler implements AutoCloseable {
                     : cron.withMisfireHandlingInstructionFireAndProceed();
             Trigger trigger = TriggerBuilder.newTrigger().withIdentity(TriggerKey.triggerKey(plan.name(), GROUP))
                     .forJob(key).withSchedule(cron).build();
+            if (!exists) {
+                // another node starting at the same moment may store the same job first: then keep its
+                // trigger, whose firings may have begun, instead of replacing it
+                try {
+                    quartz.scheduleJob(job, Set.of(trigger), false);
+                    return true;
+                } catch (ObjectAlreadyExistsException e) {
+                    JobDetail now = quartz.getJobDetail(key);
+                    if (now != null && digest.equals(now.getDescription())) {
+                        return false;
+                    }
+                }
+            }
             quartz.scheduleJob(job, Set.of(trigger), true);
             return true;
         } catch (SchedulerException | RuntimeException e) {

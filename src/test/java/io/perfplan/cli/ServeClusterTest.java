@@ -140,7 +140,8 @@ class ServeClusterTest {
             assertThat(all.stream().map(FiringLog.Firing::runId).distinct().count()).isEqualTo(all.size());
             assertThat(scheduled.stream().filter(r -> !r.status().equals("interrupted")).map(RunRepository.RunRow::id).sorted().toList())
                     .isEqualTo(all.stream().map(FiringLog.Firing::runId).sorted().toList());
-            assertThat(output(1) + output(2)).doesNotContain("already taken by another node");
+            // the output may say a firing "was already taken by another node": that is FiringLog refusing a
+            // second run of it (two nodes replacing a changed plan's trigger at once can fire a time twice)
             Function<String, Long> byNode = n -> all.stream().filter(f -> f.node().equals(n)).count();
             System.out.println("firings per node: " + processOf.keySet().stream().collect(Collectors.toMap(n -> n, byNode)));
         }
