@@ -10,7 +10,6 @@ import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.HashMap;
-import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
@@ -266,10 +265,5 @@ public final class PlanServer implements AutoCloseable {
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
         }
-    }
-
-    /** For tests and {@code schedule list}: the plans this server has loaded, by file. */
-    Map<Path, String> plansByFile() {
-        return new LinkedHashMap<>(planOfFile);
     }
 }
