@@ -1,5 +1,6 @@
 package io.perfplan.cli;
 
+import io.perfplan.schedule.FiringLog;
 import io.perfplan.schedule.PlanScheduler;
 import io.perfplan.schedule.ScheduleSettings;
 import io.perfplan.schedule.ScheduledPlan;
@@ -30,7 +31,7 @@ public final class ScheduleCommand implements Runnable {
         spec.commandLine().usage(spec.commandLine().getOut());
     }
 
-    @Command(name = "list", mixinStandardHelpOptions = true, versionProvider = VersionProvider.class, description = "List the scheduled plans with their next fire times.")
+    @Command(name = "list", mixinStandardHelpOptions = true, versionProvider = VersionProvider.class, description = "List the scheduled plans with their last firing (outcome, run) and next fire times.")
     static final class ListSchedules implements Callable<Integer> {
         @Option(names = "--json", description = "Print JSON.")
         boolean json;
@@ -59,13 +60,15 @@ public final class ScheduleCommand implements Runnable {
                 } finally {
                     scheduler.close();
                 }
+                Map<String, FiringLog.Firing> last = new FiringLog(db.dataSource()).latestByPlan();
                 if (json) {
-                    out.println(Json.write(plans.stream().map(ListSchedules::json).toList()));
+                    out.println(Json.write(plans.stream().map(p -> json(p, last.get(p.plan()))).toList()));
                 } else if (plans.isEmpty()) {
                     out.println("no scheduled plans; give a plan a `schedule: {cron: ...}` and start `perfplan serve --plans DIR`");
                 } else {
-                    Reports.table(out, List.of("PLAN", "CRON", "TIMEZONE", "OVERLAP", "MISFIRE", "STATE", "NEXT"), plans.stream()
+                    Reports.table(out, List.of("PLAN", "CRON", "TIMEZONE", "OVERLAP", "MISFIRE", "STATE", "LAST", "NEXT"), plans.stream()
                             .map(p -> List.of(p.plan(), p.cron(), p.timezone(), p.overlap(), p.misfire(), p.state().toLowerCase(),
+                                    last(last.get(p.plan())),
                                     p.nextFires().isEmpty() ? "never" : p.nextFires().stream().map(ListSchedules::time)
                                             .collect(Collectors.joining(", "))))
                             .toList());
@@ -75,11 +78,15 @@ public final class ScheduleCommand implements Runnable {
             return ExitCode.OK;
         }
 
+        private static String last(FiringLog.Firing f) {
+            return f == null ? "-" : time(f.scheduledAt()) + " " + f.outcome() + (f.runId() == null ? "" : " (run " + f.runId() + ")");
+        }
+
         private static String time(Instant t) {
             return t.toString().replace('T', ' ').replace("Z", " UTC");
         }
 
-        static Map<String, Object> json(ScheduledPlan p) {
+        static Map<String, Object> json(ScheduledPlan p, FiringLog.Firing last) {
             Map<String, Object> m = new LinkedHashMap<>();
             m.put("plan", p.plan());
             m.put("cron", p.cron());
@@ -90,6 +97,15 @@ public final class ScheduleCommand implements Runnable {
             m.put("state", p.state().toLowerCase());
             m.put("previous_fire", p.previousFire());
             m.put("next_fires", p.nextFires());
+            Map<String, Object> l = null;
+            if (last != null) {
+                l = new LinkedHashMap<>();
+                l.put("scheduled_at", last.scheduledAt());
+                l.put("outcome", last.outcome());
+                l.put("run_id", last.runId());
+                l.put("node", last.node());
+            }
+            m.put("last_firing", l);
             return m;
         }
     }

@@ -7,7 +7,9 @@ import java.sql.SQLException;
 import java.sql.Timestamp;
 import java.time.Instant;
 import java.util.ArrayList;
+import java.util.HashMap;
 import java.util.List;
+import java.util.Map;
 import java.util.Optional;
 import javax.sql.DataSource;
 
@@ -72,6 +74,22 @@ public final class FiringLog {
                 while (rs.next()) {
                     out.add(row(rs));
                 }
+            }
+            return out;
+        } catch (SQLException e) {
+            throw fail("read the firings", e);
+        }
+    }
+
+    /** The newest firing of each plan, by plan name. */
+    public Map<String, Firing> latestByPlan() {
+        Map<String, Firing> out = new HashMap<>();
+        try (Connection c = ds.getConnection(); PreparedStatement ps = c.prepareStatement(
+                "SELECT f.* FROM schedule_firings f WHERE f.scheduled_at = (SELECT MAX(g.scheduled_at) FROM schedule_firings g WHERE g.plan = f.plan)");
+             ResultSet rs = ps.executeQuery()) {
+            while (rs.next()) {
+                Firing f = row(rs);
+                out.put(f.plan(), f);
             }
             return out;
         } catch (SQLException e) {

@@ -95,10 +95,12 @@ class ServeProcessTest {
         assertThat(list.get(0).get("plan").asText()).isEqualTo("long");
         assertThat(list.get(0).get("cron").asText()).isEqualTo("* * * * * ?");
         assertThat(list.get(0).get("next_fires")).hasSize(2);
+        // the newest firing: the cancelled run, or a firing skipped while it was going (overlap: skip)
+        assertThat(list.get(0).get("last_firing").get("outcome").asText()).isIn("cancelled", "skipped");
         StringWriter text = new StringWriter();
         cli.setOut(new PrintWriter(text));
         assertThat(cli.execute("schedule", "list", "--db", Database.defaultUrl(dir))).isZero();
-        assertThat(text.toString()).contains("PLAN").contains("NEXT").containsPattern("long +\\* \\* \\* \\* \\* \\? +UTC +skip +run-once +normal");
+        assertThat(text.toString()).contains("PLAN").contains("NEXT").containsPattern("long +\\* \\* \\* \\* \\* \\? +UTC +skip +run-once +normal +\\S+ \\S+ UTC (cancelled|skipped)");
     }
 
     @Test
