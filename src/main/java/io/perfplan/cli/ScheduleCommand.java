@@ -69,13 +69,21 @@ public final class ScheduleCommand implements Runnable {
                     Reports.table(out, List.of("PLAN", "CRON", "TIMEZONE", "OVERLAP", "MISFIRE", "STATE", "LAST", "NEXT"), plans.stream()
                             .map(p -> List.of(p.plan(), p.cron(), p.timezone(), p.overlap(), p.misfire(), p.state().toLowerCase(),
                                     last(last.get(p.plan())),
-                                    p.nextFires().isEmpty() ? "never" : p.nextFires().stream().map(ListSchedules::time)
-                                            .collect(Collectors.joining(", "))))
+                                    next(p.nextFires())))
                             .toList());
                 }
             }
             out.flush();
             return ExitCode.OK;
+        }
+
+        private static String next(List<Instant> fires) {
+            if (fires.isEmpty()) {
+                return "never";
+            }
+            String times = fires.stream().map(ListSchedules::time).collect(Collectors.joining(", "));
+            // a stored next fire time in the past: no `serve` is firing it (it applies `misfire` when it starts)
+            return fires.get(0).isBefore(Instant.now().minusSeconds(5)) ? "overdue, is serve running? " + times : times;
         }
 
         private static String last(FiringLog.Firing f) {
