@@ -31,7 +31,8 @@ public record DeployInputs(
         String cwd,
         @JsonPropertyDescription("Extra environment variables for the service or deploy command (stored with the deployment, secrets masked).")
         Map<String, String> env,
-        @JsonPropertyDescription("Health checks that must all pass within their timeout for the deployment to count as healthy.")
+        @JsonPropertyDescription("Health checks that must all pass in one round for the deployment to count as healthy: "
+                + "{http: URL, status: 200, body_contains: TEXT, tcp: HOST:PORT, command: [argv], interval: 500ms, timeout: 60s}.")
         HealthInputs health,
         @JsonPropertyDescription("What to do when the deployment fails: rollback (default) returns at once to the last healthy version; "
                 + "keep leaves the new version in place.")

@@ -15,7 +15,8 @@ public record RollbackInputs(
         @JsonPropertyDescription("A command (list) that performs the rollback (PERFPLAN_VERSION is the version returned to). "
                 + "Default: the way that version was deployed (its process is restarted, or its deploy command run again).")
         List<String> command,
-        @JsonPropertyDescription("Health checks after the rollback. Default: the checks that version was deployed with.")
+        @JsonPropertyDescription("Health checks after the rollback, as in deploy ({http, status, body_contains, tcp, command, "
+                + "interval, timeout}). Default: the checks that version was deployed with.")
         HealthInputs health,
         @JsonPropertyDescription("Time a stopped process gets after SIGTERM before SIGKILL. Default 10s.")
         Duration grace,
