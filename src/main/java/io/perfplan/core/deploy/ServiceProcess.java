@@ -11,6 +11,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.concurrent.TimeUnit;
+import java.util.stream.Stream;
 
 /**
  * A long-lived service process that perfplan starts and stops but does not own: it runs in its own
@@ -24,7 +25,9 @@ import java.util.concurrent.TimeUnit;
  */
 public record ServiceProcess(long pid, long startedAtMillis, Path logFile) {
 
-    private static final Path SETSID = Path.of("/usr/bin/setsid");
+    /** util-linux's setsid; where the system has none (macOS), the service shares perfplan's process group. */
+    private static final Optional<Path> SETSID = Stream.of("/usr/bin/setsid", "/bin/setsid").map(Path::of)
+            .filter(Files::isExecutable).findFirst();
 
     /**
      * What to start.
@@ -48,9 +51,8 @@ public record ServiceProcess(long pid, long startedAtMillis, Path logFile) {
     public static ServiceProcess start(Launch launch) throws IOException {
         Files.createDirectories(launch.logFile().toAbsolutePath().getParent());
         List<String> argv = new ArrayList<>();
-        if (Files.isExecutable(SETSID)) {
-            argv.add(SETSID.toString()); // setsid execs the program itself: the pid stays the service's
-        }
+        // setsid execs the program itself (perfplan's child is no group leader): the pid stays the service's
+        SETSID.ifPresent(setsid -> argv.add(setsid.toString()));
         argv.addAll(launch.argv());
         ProcessBuilder pb = new ProcessBuilder(argv)
                 .directory(launch.directory().toFile())
