@@ -49,6 +49,7 @@ public record ServiceProcess(long pid, long startedAtMillis, Path logFile) {
 
     /** Starts the process detached from this one; throws {@link IOException} with a readable message when it cannot. */
     public static ServiceProcess start(Launch launch) throws IOException {
+        requireProgram(launch);
         Files.createDirectories(launch.logFile().toAbsolutePath().getParent());
         List<String> argv = new ArrayList<>();
         // setsid execs the program itself (perfplan's child is no group leader): the pid stays the service's
@@ -70,6 +71,25 @@ public record ServiceProcess(long pid, long startedAtMillis, Path logFile) {
         }
         long started = p.toHandle().info().startInstant().map(Instant::toEpochMilli).orElse(0L);
         return new ServiceProcess(p.pid(), started, launch.logFile());
+    }
+
+    /** setsid would start and then fail to run a missing program, so look for it first, as exec would. */
+    private static void requireProgram(Launch launch) throws IOException {
+        String program = launch.argv().get(0);
+        if (program.contains("/")) {
+            Path p = launch.directory().resolve(program);
+            if (!Files.isExecutable(p)) {
+                throw new IOException("cannot start " + program + ": " + p + " is not an executable file; check `start`");
+            }
+            return;
+        }
+        String path = launch.environment().getOrDefault("PATH", "/usr/local/bin:/usr/bin:/bin");
+        for (String dir : path.split(":")) {
+            if (!dir.isEmpty() && Files.isExecutable(Path.of(dir, program))) {
+                return;
+            }
+        }
+        throw new IOException("cannot start " + program + ": no such program on the PATH; check `start` or the PATH in the plan's env");
     }
 
     /** The running process, if this pid is still the process that was started. */
