@@ -114,13 +114,11 @@ public final class DeployAction implements Action<DeployInputs> {
             rollout.stopRunning(history, State.SUPERSEDED); // the new version usually needs the same port
             a = rollout.startProcess(in.version(), in.start(), cwd, in.env(), in.health(), details);
         } else {
+            current.ifPresent(c -> rollout.deployments.update(c.id(), State.SUPERSEDED, null, c.finishedAt() == null));
             a = rollout.runCommand(in.version(), in.command(), cwd, in.env(), in.health());
         }
         ctx.metric("health.attempts", a.healthRounds(), Unit.COUNT, Direction.LOWER_IS_BETTER);
         if (a.healthy()) {
-            if (!process) {
-                current.ifPresent(c -> rollout.deployments.update(c.id(), State.SUPERSEDED, null, c.finishedAt() == null));
-            }
             rollout.deployments.update(id, State.HEALTHY, details, true);
             finish(ctx, started, in.version(), "healthy", details);
             return Outcome.pass(in.service() + " " + in.version() + " is deployed and healthy");

@@ -206,4 +206,37 @@ class DeployActionTest {
         assertThat(step(r, "opt").message()).startsWith("rollback with `optimization: tune` undoes an applied optimization, "
                 + "which belongs to the optimize action");
     }
+
+    @Test
+    void commandStrategyGetsTheSecretButStoresItMaskedAndRollsBackWithTheEarlierCommand() throws Exception {
+        String plan = """
+                plan: d
+                secrets: [API_TOKEN]
+                steps:
+                  - id: v1
+                    action: deploy
+                    with:
+                      service: api
+                      version: "1.0"
+                      env: {API_TOKEN: "${secrets.API_TOKEN}"}
+                      command: [sh, -c, 'test "$API_TOKEN" = "$EXPECTED_TOKEN" && echo "$PERFPLAN_SERVICE $PERFPLAN_VERSION $PERFPLAN_ENVIRONMENT" >> deployed.txt']
+                  - id: v2
+                    action: deploy
+                    with:
+                      service: api
+                      version: "2.0"
+                      command: [sh, -c, 'echo "api 2.0 default" >> deployed.txt']
+                      health: {command: ["false"], timeout: 1s, interval: 100ms}
+                """;
+        RunReport r = runs.run(plan, Map.of("API_TOKEN", "s3cret-value", "EXPECTED_TOKEN", "s3cret-value"));
+        assertThat(step(r, "v1").status()).as(String.join("\n", runs.logs)).isEqualTo(Status.PASSED);
+        assertThat(step(r, "v2").message()).startsWith("api 2.0 failed: not healthy within 1s (command false exited 1)")
+                .endsWith("rolled back to 1.0, which is healthy again");
+        assertThat(Files.readAllLines(dir.resolve("deployed.txt"))).containsExactly("api 1.0 default", "api 2.0 default", "api 1.0 default");
+        for (DeploymentRow d : runs.deployments("api")) {
+            assertThat(d.details()).doesNotContain("s3cret-value");
+        }
+        assertThat(DeployRuns.parse(runs.deployments("api").get(2).details()).get("env")).isEqualTo(Map.of("API_TOKEN", "***"));
+        assertThat(runs.deployments("api")).extracting(DeploymentRow::status).containsExactly("healthy", "rolled_back", "superseded");
+    }
 }

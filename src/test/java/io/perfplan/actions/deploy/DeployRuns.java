@@ -62,6 +62,11 @@ final class DeployRuns implements AutoCloseable {
     }
 
     RunReport run(String yaml) throws IOException {
+        return run(yaml, Map.of());
+    }
+
+    /** Runs with extra variables in the process environment (e.g. values of the plan's secrets). */
+    RunReport run(String yaml, Map<String, String> extraEnvironment) throws IOException {
         Path file = dir.resolve("plan-" + plans.incrementAndGet() + ".yaml");
         Files.writeString(file, yaml);
         Plan plan = new PlanValidator(actions, expressions).loadAndValidate(file);
@@ -74,7 +79,13 @@ final class DeployRuns implements AutoCloseable {
             }
         };
         return new Engine(actions, db.runs(), expressions).run(plan, Engine.resolveParams(plan, Map.of()),
-                new Engine.RunOptions("test", listener, new Cancellation(), environment()));
+                new Engine.RunOptions("test", listener, new Cancellation(), withExtra(extraEnvironment)));
+    }
+
+    private static Map<String, String> withExtra(Map<String, String> extra) {
+        Map<String, String> env = environment();
+        env.putAll(extra);
+        return env;
     }
 
     static StepReport step(RunReport r, String id) {
