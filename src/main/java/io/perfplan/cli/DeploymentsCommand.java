@@ -75,21 +75,22 @@ public final class DeploymentsCommand implements Callable<Integer> {
         return m;
     }
 
-    /** The one thing worth seeing in a table: why it failed, or what it rolled back. */
+    /** The one thing worth seeing in a table: what a rollback undid and why, why one failed, else its pid. */
     private static String note(DeploymentRepository.DeploymentRow r) {
-        Object d = r.details() == null ? null : Json.read(r.details());
-        if (!(d instanceof Map<?, ?> m)) {
+        Object details = r.details() == null ? null : Json.read(r.details());
+        if (!(details instanceof Map<?, ?> m)) {
             return "";
         }
-        String note = "";
+        String why = m.get("reason") != null ? ": " + m.get("reason") : m.get("error") != null ? ": " + m.get("error") : "";
+        String note;
         if (m.get("rollback_of") != null) {
-            note = "rollback" + (m.get("reason") == null ? "" : ": " + m.get("reason"));
-        }
-        if (m.get("error") != null) {
-            note = (note.isEmpty() ? "" : note + "; ") + m.get("error");
-        }
-        if (note.isEmpty() && m.get("pid") != null) {
-            note = "pid " + m.get("pid");
+            note = "rollback of " + m.get("rollback_of") + why;
+        } else if (m.get("rolled_back_by") != null) {
+            note = "rolled back by " + m.get("rolled_back_by") + why;
+        } else if (m.get("error") != null) {
+            note = String.valueOf(m.get("error"));
+        } else {
+            note = m.get("pid") != null ? "pid " + m.get("pid") : "";
         }
         return note.length() > 100 ? note.substring(0, 97) + "..." : note;
     }

@@ -86,8 +86,8 @@ class QuickstartTest {
         assertThat(table.exit()).isZero();
         List<String> lines = new ArrayList<>(table.out().lines().toList());
         assertThat(lines.get(0)).matches("ID +SERVICE +ENVIRONMENT +VERSION +STATUS +RUN +STARTED +TOOK +NOTE");
-        assertThat(lines.get(1)).matches("3 +demo-service +default +1\\.0 +stopped +1 .*rollback: the gate caught a latency regression in 2\\.0");
-        assertThat(lines.get(2)).matches("2 +demo-service +default +2\\.0 +rolled_back +1 .*");
+        assertThat(lines.get(1)).matches("3 +demo-service +default +1\\.0 +stopped +1 .*rollback of 2: the gate caught a latency regression in 2\\.0");
+        assertThat(lines.get(2)).matches("2 +demo-service +default +2\\.0 +rolled_back +1 .*rolled back by 3: the gate caught a latency regression in 2\\.0");
         assertThat(lines.get(3)).matches("1 +demo-service +default +1\\.0 +superseded +1 .*");
         assertThat(Files.readString(dir.resolve("logs/demo-service-2.0.log"))).contains("demo-service 2.0 listening");
         try (ServerSocket again = new ServerSocket(port, 1, java.net.InetAddress.getLoopbackAddress())) {

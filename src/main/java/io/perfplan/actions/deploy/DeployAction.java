@@ -156,6 +156,7 @@ public final class DeployAction implements Action<DeployInputs> {
         }
         List<String> undo = in.rollbackCommand();
         ServiceRollout.Restored r = rollout.restore(to, undo, null, id, problem);
+        details.put("rolled_back_by", r.deploymentId());
         rollout.deployments.update(id, State.ROLLED_BACK, details, true);
         ctx.output("rolled_back_to", to.version());
         finish(ctx, started, r.attempt().healthy() ? to.version() : in.version(), "rolled_back", Map.of());

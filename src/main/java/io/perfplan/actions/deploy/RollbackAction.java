@@ -10,7 +10,9 @@ import io.perfplan.engine.MetricSpec;
 import io.perfplan.engine.Outcome;
 import io.perfplan.engine.StepContext;
 import io.perfplan.engine.Unit;
+import java.util.LinkedHashMap;
 import java.util.List;
+import java.util.Map;
 import java.util.Optional;
 
 /**
@@ -76,12 +78,13 @@ public final class RollbackAction implements Action<RollbackInputs> {
             ctx.log("rolling back " + in.service() + " in " + in.environment() + " from " + current.version() + " to " + target.version()
                     + (in.reason() == null ? "" : " (" + in.reason() + ")"));
             rollout.stopRunning(history, State.ROLLED_BACK);
-            if (current.state() != State.ROLLED_BACK) {
-                rollout.deployments.update(current.id(), State.ROLLED_BACK, null, current.finishedAt() == null);
-            }
             List<String> command = !in.command().isEmpty() ? in.command() : storedRollbackCommand(current);
-            ServiceRollout.Restored r = rollout.restore(target, command, in.health(), current.id(),
-                    in.reason() == null ? "rollback step " + ctx.stepId() : in.reason());
+            String reason = in.reason() == null ? "rollback step " + ctx.stepId() : in.reason();
+            ServiceRollout.Restored r = rollout.restore(target, command, in.health(), current.id(), reason);
+            Map<String, Object> undone = new LinkedHashMap<>(current.details());
+            undone.put("rolled_back_by", r.deploymentId());
+            undone.put("reason", ctx.mask(reason));
+            rollout.deployments.update(current.id(), State.ROLLED_BACK, undone, current.finishedAt() == null);
             ctx.metric("duration", (System.nanoTime() - started) / 1e6, Unit.MILLISECONDS, Direction.LOWER_IS_BETTER);
             ctx.output("version", target.version());
             ctx.output("from_version", current.version());
