@@ -114,7 +114,8 @@ public final class DeployAction implements Action<DeployInputs> {
             rollout.stopRunning(history, State.SUPERSEDED); // the new version usually needs the same port
             a = rollout.startProcess(in.version(), in.start(), cwd, in.env(), in.health(), details);
         } else {
-            current.ifPresent(c -> rollout.deployments.update(c.id(), State.SUPERSEDED, null, c.finishedAt() == null));
+            current.ifPresent(c -> rollout.deployments.update(c.id(), ServiceRollout.replaced(c.state(), State.SUPERSEDED), null,
+                    c.finishedAt() == null));
             a = rollout.runCommand(in.version(), in.command(), cwd, in.env(), in.health());
         }
         ctx.metric("health.attempts", a.healthRounds(), Unit.COUNT, Direction.LOWER_IS_BETTER);

@@ -98,10 +98,18 @@ final class ServiceRollout {
                 stopped.add(d.version());
             }
             if (live) {
-                deployments.update(d.id(), newState, null, d.finishedAt() == null);
+                deployments.update(d.id(), replaced(d.state(), newState), null, d.finishedAt() == null);
             }
         }
         return stopped;
+    }
+
+    /**
+     * The state of a current deployment once a newer one replaces it: only a healthy one becomes
+     * superseded (which rollbacks may return to); a failed or unfinished one counts as failed.
+     */
+    static State replaced(State old, State newState) {
+        return newState == State.SUPERSEDED && old != State.HEALTHY ? State.FAILED : newState;
     }
 
     /** The process a deployment started, when it was the process strategy. */

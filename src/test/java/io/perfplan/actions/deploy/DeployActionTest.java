@@ -239,4 +239,45 @@ class DeployActionTest {
         assertThat(DeployRuns.parse(runs.deployments("api").get(2).details()).get("env")).isEqualTo(Map.of("API_TOKEN", "***"));
         assertThat(runs.deployments("api")).extracting(DeploymentRow::status).containsExactly("healthy", "rolled_back", "superseded");
     }
+
+    @Test
+    void keepsAFailedVersionWhenAskedAndRollsBackToANamedVersion() throws Exception {
+        String deploy = """
+                  - id: %s
+                    action: deploy
+                    if: always()
+                    with:
+                      service: batch
+                      version: "%s"
+                      command: [sh, -c, 'echo "$PERFPLAN_VERSION" >> versions.txt; exit %d']
+                      health: {command: [sh, -c, 'tail -n 1 versions.txt | grep -qv bad'], timeout: 500ms, interval: 100ms}
+                      on_failure: %s
+                """;
+        RunReport r = runs.run("plan: b\nsteps:\n" + deploy.formatted("v1", "1.0", 0, "rollback")
+                + deploy.formatted("v2", "2.0", 0, "rollback")
+                + deploy.formatted("bad", "3.0-bad", 0, "keep")
+                + deploy.formatted("broken", "4.0", 1, "rollback")
+                + """
+                  - id: back
+                    action: rollback
+                    if: always()
+                    with: {service: batch, to: "1.0"}
+                  - id: nowhere
+                    action: rollback
+                    if: always()
+                    with: {service: batch, to: "9.9"}
+                """);
+        assertThat(step(r, "bad").message()).isEqualTo("batch 3.0-bad failed: not healthy within 500ms (command sh -c tail -n 1 "
+                + "versions.txt | grep -qv bad exited 1) (on_failure: keep, so it stays in place)");
+        assertThat(runs.logs).contains("bad: ALERT deploy_failed batch@default 3.0-bad: batch 3.0-bad failed: not healthy within 500ms "
+                + "(command sh -c tail -n 1 versions.txt | grep -qv bad exited 1); on_failure: keep, so it stays in place");
+        assertThat(step(r, "broken").message()).isEqualTo("batch 4.0 failed: the command `sh -c echo \"$PERFPLAN_VERSION\" >> "
+                + "versions.txt; exit 1` exited 1; rolled back to 2.0, which is healthy again");
+        assertThat(step(r, "back").message()).isEqualTo("batch 2.0 rolled back to 1.0, which is healthy");
+        assertThat(step(r, "nowhere").message()).isEqualTo("batch has no earlier healthy deployment of version 9.9 in default; "
+                + "healthy versions: 1.0, 2.0");
+        assertThat(Files.readAllLines(dir.resolve("versions.txt"))).containsExactly("1.0", "2.0", "3.0-bad", "4.0", "2.0", "1.0");
+        assertThat(runs.deployments("batch")).extracting(d -> d.version() + " " + d.status()).containsExactly(
+                "1.0 healthy", "2.0 rolled_back", "4.0 rolled_back", "3.0-bad failed", "2.0 superseded", "1.0 superseded");
+    }
 }
