@@ -14,7 +14,8 @@ import picocli.CommandLine.Option;
 import picocli.CommandLine.Spec;
 
 /** Lists deployments recorded by deploy and rollback steps, newest first. */
-@Command(name = "deployments", description = "List deployments (deploy and rollback steps), newest first.")
+@Command(name = "deployments", mixinStandardHelpOptions = true, versionProvider = VersionProvider.class,
+        description = "List deployments (deploy and rollback steps), newest first.")
 public final class DeploymentsCommand implements Callable<Integer> {
 
     @Option(names = "--service", paramLabel = "S", description = "Only deployments of this service.")
@@ -23,7 +24,7 @@ public final class DeploymentsCommand implements Callable<Integer> {
     @Option(names = "--environment", paramLabel = "E", description = "Only deployments to this environment.")
     String environment;
 
-    @Option(names = "--limit", description = "At most this many (default 20).")
+    @Option(names = "--limit", paramLabel = "N", description = "At most this many (default 20).")
     int limit = 20;
 
     @Option(names = "--json", description = "Print JSON (with each deployment's details).")
