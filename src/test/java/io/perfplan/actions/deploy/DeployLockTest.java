@@ -35,19 +35,31 @@ class DeployLockTest {
         runs.close();
     }
 
-    private static String commandDeploy(String id, String environment, String seconds) {
+    private static String commandDeploy(String id, String environment) {
         return """
                   - id: %s
                     action: deploy
-                    with: {service: shop, environment: %s, version: "1.0", command: [sleep, "%s"]}
-                """.formatted(id, environment, seconds);
+                    with: {service: shop, environment: %s, version: "1.0", command: ["true"]}
+                """.formatted(id, environment);
+    }
+
+    /** A deployment whose command runs until the file {@code release} appears (at most 30 s). */
+    private static String heldDeploy() {
+        return """
+                  - id: deploy
+                    action: deploy
+                    with:
+                      service: shop
+                      version: "1.0"
+                      command: [sh, -c, 'i=0; while [ ! -f release ] && [ $i -lt 600 ]; do sleep 0.05; i=$((i+1)); done']
+                """;
     }
 
     @Test
     void aSecondDeploymentOfTheSameServiceAtOnceIsRefused() throws Exception {
         CompletableFuture<RunReport> first = CompletableFuture.supplyAsync(() -> {
             try {
-                return runs.run("plan: slow\nsteps:\n" + commandDeploy("deploy", "default", "3"));
+                return runs.run("plan: slow\nsteps:\n" + heldDeploy());
             } catch (Exception e) {
                 throw new IllegalStateException(e);
             }
@@ -58,18 +70,20 @@ class DeployLockTest {
         }
         assertThat(runs.db.runs().deployments().holder("shop", "default")).as("the first deployment holds the lock").isPresent();
 
-        RunReport second = runs.run("plan: other\nsteps:\n" + commandDeploy("again", "default", "0")
-                + commandDeploy("staging", "staging", "0").replace("    with:", "    if: always()\n    with:"));
+        RunReport second = runs.run("plan: other\nsteps:\n" + commandDeploy("again", "default")
+                + commandDeploy("staging", "staging").replace("    with:", "    if: always()\n    with:"));
         assertThat(step(second, "again").status()).isEqualTo(Status.FAILED);
         assertThat(step(second, "again").message()).startsWith("another deployment of shop in environment default is in progress (run ")
                 .contains("step deploy, pid " + ProcessHandle.current().pid() + " on " + RunRepository.node())
                 .endsWith("; wait for it to finish and try again");
         assertThat(step(second, "staging").status()).as("another environment is not locked").isEqualTo(Status.PASSED);
 
+        assertThat(first).as("the first deployment still runs").isNotDone();
+        java.nio.file.Files.writeString(dir.resolve("release"), "");
         RunReport done = first.get(30, TimeUnit.SECONDS);
         assertThat(done.status()).isEqualTo(Status.PASSED);
         assertThat(runs.db.runs().deployments().holder("shop", "default")).as("released at the end").isEmpty();
-        RunReport third = runs.run("plan: later\nsteps:\n" + commandDeploy("deploy", "default", "0"));
+        RunReport third = runs.run("plan: later\nsteps:\n" + commandDeploy("deploy", "default"));
         assertThat(third.status()).isEqualTo(Status.PASSED);
         assertThat(runs.deployments("shop")).extracting(d -> d.environment() + " " + d.status())
                 .containsExactly("default healthy", "staging healthy", "default superseded");
@@ -84,7 +98,7 @@ class DeployLockTest {
         runs.db.runs().finishRun(finishedRun, "failed", "crashed");
         insertLock("shop", "staging", finishedRun, "some-other-node", 1);
 
-        RunReport r = runs.run("plan: p\nsteps:\n" + commandDeploy("a", "default", "0") + commandDeploy("b", "staging", "0"));
+        RunReport r = runs.run("plan: p\nsteps:\n" + commandDeploy("a", "default") + commandDeploy("b", "staging"));
         assertThat(r.status()).as(String.join("\n", runs.logs)).isEqualTo(Status.PASSED);
         assertThat(runs.db.runs().deployments().holder("shop", "default")).isEmpty();
         assertThat(runs.db.runs().deployments().holder("shop", "staging")).isEmpty();
@@ -94,7 +108,7 @@ class DeployLockTest {
     void aLockOfALiveRunOnAnotherNodeHolds() throws Exception {
         long running = runs.db.runs().startRun("elsewhere", "test", "{}", null);
         insertLock("shop", "default", running, "some-other-node", 1);
-        RunReport r = runs.run("plan: p\nsteps:\n" + commandDeploy("a", "default", "0"));
+        RunReport r = runs.run("plan: p\nsteps:\n" + commandDeploy("a", "default"));
         assertThat(step(r, "a").message()).startsWith("another deployment of shop in environment default is in progress (run "
                 + running + ", step x, pid 1 on some-other-node");
     }
