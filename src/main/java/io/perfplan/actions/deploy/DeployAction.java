@@ -140,14 +140,13 @@ public final class DeployAction implements Action<DeployInputs> {
         }
         Optional<Deployment> target = ServiceRollout.lastHealthyBefore(history, id, in.version());
         if (target.isEmpty()) {
-            if (process) {
-                ServiceRollout.process(new Deployment(id, in.service(), in.environment(), in.version(), State.FAILED, rollout.runId,
-                        null, null, details)).ifPresent(p -> p.stop(in.grace()));
-            }
+            boolean stopped = process && ServiceRollout.process(new Deployment(id, in.service(), in.environment(), in.version(),
+                    State.FAILED, rollout.runId, null, null, details)).map(p -> p.stop(in.grace())).orElse(false);
+            String why = problem + (stopped ? "; it was stopped, and" : ";") + " there is no earlier healthy version to roll back to";
             rollout.deployments.update(id, State.FAILED, details, true);
-            rollout.alert("deploy_failed", in.version(), previous, problem + "; there is no earlier healthy version to roll back to");
+            rollout.alert("deploy_failed", in.version(), previous, why);
             finish(ctx, started, in.version(), "failed", details);
-            return Outcome.fail(problem + "; there is no earlier healthy version to roll back to");
+            return Outcome.fail(why);
         }
         Deployment to = target.get();
         ctx.log("rolling back to " + in.service() + " " + to.version());
