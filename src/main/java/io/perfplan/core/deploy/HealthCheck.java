@@ -180,6 +180,12 @@ public sealed interface HealthCheck permits HealthCheck.Http, HealthCheck.Tcp, H
     }
 
     private static String message(Exception e) {
+        if (e instanceof java.net.ConnectException) {
+            return "connection refused";
+        }
+        if (e instanceof java.net.http.HttpTimeoutException) {
+            return "no answer in time";
+        }
         String m = e.getMessage();
         return m == null || m.isBlank() ? e.getClass().getSimpleName() : m;
     }

@@ -39,13 +39,14 @@ public record HealthPolling(Duration interval, Duration timeout) {
     /**
      * Polls {@code checks}. {@code gone} is asked before each round: a non-empty answer (e.g. "the
      * process exited with code 1") ends the polling at once as unhealthy. {@code cancelled} ends it
-     * too. {@code progress} receives one line per failed round, at most every few seconds.
+     * too. {@code progress} receives a line when a round fails for a new reason, and every few seconds while it keeps failing.
      */
     public Report await(List<HealthCheck> checks, Supplier<Optional<String>> gone, BooleanSupplier cancelled,
                         Consumer<String> progress) {
         long start = System.nanoTime();
         long deadline = start + timeout.toNanos();
         long lastLog = start;
+        String lastLogged = null;
         int rounds = 0;
         String problem = null;
         while (true) {
@@ -73,9 +74,10 @@ public record HealthPolling(Duration interval, Duration timeout) {
                 return new Report(true, rounds, Duration.ofNanos(System.nanoTime() - start), null);
             }
             long now = System.nanoTime();
-            if (now - lastLog >= Duration.ofSeconds(3).toNanos()) {
+            if (!problem.equals(lastLogged) || now - lastLog >= Duration.ofSeconds(3).toNanos()) {
                 progress.accept("not healthy yet (" + problem + ")");
                 lastLog = now;
+                lastLogged = problem;
             }
             if (System.nanoTime() - deadline >= 0) {
                 return new Report(false, rounds, Duration.ofNanos(System.nanoTime() - start), problem);
