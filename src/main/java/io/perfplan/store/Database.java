@@ -83,8 +83,10 @@ public final class Database implements AutoCloseable {
     private boolean schemaIsCurrent() {
         try (Connection c = dataSource.getConnection();
              var st = c.createStatement();
-             var rs = st.executeQuery("SELECT MAX(CAST(\"version\" AS INT)) FROM \"flyway_schema_history\" WHERE \"success\" = TRUE")) {
-            return rs.next() && rs.getInt(1) == SCHEMA_VERSION;
+             var rs = st.executeQuery("SELECT MAX(CAST(\"version\" AS INT)), COUNT(DISTINCT \"version\") FROM \"flyway_schema_history\""
+                     + " WHERE \"success\" = TRUE AND \"version\" IS NOT NULL")) {
+            // versions run 1..SCHEMA_VERSION without gaps, so both numbers must match
+            return rs.next() && rs.getInt(1) == SCHEMA_VERSION && rs.getInt(2) == SCHEMA_VERSION;
         } catch (SQLException e) {
             return false; // no history table yet: a new database
         }
@@ -95,6 +97,7 @@ public final class Database implements AutoCloseable {
         Flyway.configure()
                 .dataSource(dataSource)
                 .locations("classpath:db/migration")
+                .outOfOrder(true) // a database made by a build that lacked a lower version still gets it
                 .placeholders(Map.of("text", postgres ? "TEXT" : "CLOB", "bytes", postgres ? "BYTEA" : "BLOB"))
                 .loggers("slf4j")
                 .load()
