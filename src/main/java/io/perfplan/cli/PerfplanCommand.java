@@ -19,6 +19,9 @@ import picocli.CommandLine.Command;
                 ReportCommand.class,
                 DbCommand.class,
                 DemoServiceCommand.class,
+                ServeCommand.class,
+                ScheduleCommand.class,
+                DeploymentsCommand.class,
                 picocli.CommandLine.HelpCommand.class},
         footer = {"", "Exit codes: 0 passed, 1 the run failed, 2 invalid plan or command line, 3 perfplan could not work."})
 public final class PerfplanCommand implements Runnable {

@@ -319,7 +319,7 @@ class HistoryCliTest {
                     action: exec
                     with: {command: [echo, hi]}
                 """);
-        Result example = cli("validate", "plans/nightly.yaml");
+        Result example = cli("validate", "plans/load-gate.yaml");
         assertThat(example.exit()).as(example.out() + example.err()).isZero();
 
         Path page = dir.resolve("hello.html");
