@@ -73,21 +73,11 @@ public final class DbCommand implements Runnable {
                     m.put("kept_for_baselines", o.keptForBaselines());
                     out.println(Json.write(m));
                 } else {
-                    out.println(describe(o, dryRun, age));
+                    out.println(o.summary(dryRun, age));
                 }
             }
             out.flush();
             return ExitCode.OK;
         }
-    }
-
-    /** One line: how many runs went (or would go) and how many baselines kept. */
-    static String describe(Retention.Outcome o, boolean dryRun, Duration keep) {
-        int n = o.deleted().size();
-        String age = keep.toHoursPart() == 0 && keep.toMinutesPart() == 0 && keep.toSecondsPart() == 0 && keep.toNanosPart() == 0
-                ? keep.toDays() + "d" : io.perfplan.plan.Quantities.format(keep);
-        return (dryRun ? "would delete " : "deleted ") + n + (n == 1 ? " run" : " runs") + " older than " + age
-                + (o.keptForBaselines() == 0 ? "" : "; kept " + o.keptForBaselines() + " older "
-                + (o.keptForBaselines() == 1 ? "run" : "runs") + " that baselines need");
     }
 }

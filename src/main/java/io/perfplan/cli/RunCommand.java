@@ -88,14 +88,6 @@ public final class RunCommand implements Callable<Integer> {
                 ReportCommand.write(db.runs(), report.runId(), 30, htmlReport);
                 (json ? spec.commandLine().getErr() : out).println("report: " + htmlReport);
             }
-            p.retention().ifPresent(keep -> {
-                io.perfplan.store.Retention.Outcome pruned = new io.perfplan.store.Retention(db.dataSource())
-                        .prune(java.time.Instant.now().minus(keep), p.name(), false);
-                if (!pruned.deleted().isEmpty()) {
-                    (json ? spec.commandLine().getErr() : out).println("retention of plan " + p.name() + ": "
-                            + DbCommand.describe(pruned, false, keep));
-                }
-            });
             if (junit != null) {
                 JunitReport.write(junit, report);
             }

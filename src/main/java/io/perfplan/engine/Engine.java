@@ -172,10 +172,27 @@ public final class Engine {
         }
         error = masker.mask(error);
         store.finishRun(runId, status.id(), error);
+        plan.retention().ifPresent(keep -> applyRetention(plan, keep, options.listener()));
         RunReport report = new RunReport(runId, plan.name(), status, Duration.between(started, Instant.now()),
                 List.copyOf(state.reports()), error);
         options.listener().runFinished(report);
         return report;
+    }
+
+    /**
+     * The plan's {@code retention: {keep: 90d}}: when a run of the plan ends (from {@code run} or a
+     * schedule), its runs older than {@code keep} are deleted, except what baselines need. A failure
+     * to prune is reported and does not change the run's result.
+     */
+    private void applyRetention(Plan plan, Duration keep, RunListener listener) {
+        try {
+            io.perfplan.store.Retention.Outcome o = store.retention().prune(Instant.now().minus(keep), plan.name(), false);
+            if (!o.deleted().isEmpty()) {
+                listener.stepLog("retention", o.summary(false, keep));
+            }
+        } catch (io.perfplan.store.StoreException e) {
+            listener.stepLog("retention", "old runs were not pruned: " + e.getMessage());
+        }
     }
 
     private static boolean isTimeout(Cancellation c) {

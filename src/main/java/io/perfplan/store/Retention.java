@@ -37,7 +37,23 @@ public final class Retention {
      * @param deleted ids of the runs deleted (or that would be)
      * @param keptForBaselines runs older than the cut-off kept because a baseline needs them
      */
-    public record Outcome(List<Long> deleted, int keptForBaselines) {}
+    public record Outcome(List<Long> deleted, int keptForBaselines) {
+
+        /** One line for users: how many runs went (or would go), and how many older ones baselines kept. */
+        public String summary(boolean dryRun, java.time.Duration keep) {
+            int n = deleted.size();
+            return (dryRun ? "would delete " : "deleted ") + n + (n == 1 ? " run" : " runs") + " older than " + age(keep)
+                    + (keptForBaselines == 0 ? "" : "; kept " + keptForBaselines + " older "
+                    + (keptForBaselines == 1 ? "run" : "runs") + " that baselines need");
+        }
+
+        private static String age(java.time.Duration d) {
+            if (d.toSecondsPart() == 0 && d.toNanosPart() == 0 && d.toMinutesPart() == 0) {
+                return d.toHoursPart() == 0 ? d.toDays() + "d" : d.toHours() + "h";
+            }
+            return d.toSeconds() + "s";
+        }
+    }
 
     /**
      * Deletes runs started before {@code before}, of {@code plan} only when it is not null.

@@ -327,6 +327,11 @@ public final class RunRepository {
         return new BaselineRepository(ds);
     }
 
+    /** Pruning of old runs, in the same database. */
+    public Retention retention() {
+        return new Retention(ds);
+    }
+
     /** Metric series across runs, in the same database. */
     public HistoryRepository metricHistory() {
         return new HistoryRepository(ds);

@@ -295,7 +295,7 @@ class HistoryCliTest {
         Result r = cli("run", plan.toString());
         assertThat(r.exit()).as(r.out() + r.err()).isZero();
         // runs 1 and 2 of shop are 180 and 160 days old; run 0 is kept for the pinned baseline
-        assertThat(r.out()).contains("retention of plan shop: deleted 2 runs older than 150d; kept 1 older run that baselines need");
+        assertThat(r.out()).containsPattern("retention +deleted 2 runs older than 150d; kept 1 older run that baselines need");
         Result left = cli("history", "--plan", "shop", "--limit", "100", "--json");
         assertThat(json.readTree(left.out())).extracting(n -> n.get("run_id").asLong()).doesNotContain(ids.get(1), ids.get(2))
                 .contains(ids.get(0), ids.get(3));
