@@ -144,6 +144,12 @@ public record InputsModel(Class<?> type, List<Field> fields) {
             s.put("additionalProperties", typeSchema(pt.getActualTypeArguments()[1], seen));
         } else if (raw.isRecord() && !seen.contains(raw)) {
             return objectSchema(raw, seen);
+        } else if (raw == java.math.BigDecimal.class) {
+            s.put("anyOf", List.of(Map.of("type", "number"), expressionSchema()));
+        } else if (List.class.isAssignableFrom(raw)) {
+            s.put("type", "array");
+        } else if (Map.class.isAssignableFrom(raw)) {
+            s.put("type", "object");
         }
         return s;
     }
@@ -201,6 +207,15 @@ public record InputsModel(Class<?> type, List<Field> fields) {
         }
         if (Map.class.isAssignableFrom(raw) && t instanceof ParameterizedType pt) {
             return "map of " + describe(pt.getActualTypeArguments()[1]);
+        }
+        if (raw == java.math.BigDecimal.class) {
+            return "number";
+        }
+        if (Map.class.isAssignableFrom(raw)) {
+            return "mapping";
+        }
+        if (List.class.isAssignableFrom(raw)) {
+            return "list";
         }
         return raw.isRecord() ? "mapping" : raw.getSimpleName();
     }

@@ -115,7 +115,7 @@ public final class ScriptActionLoader {
         try {
             main = loader.parseClass(new GroovyCodeSource(source, className(name, hash) + ".groovy", "/groovy/script"), false);
         } catch (MultipleCompilationErrorsException e) {
-            throw compileError(name, e);
+            throw compileError(source, name, e);
         } catch (CompilationFailedException e) {
             throw new ScriptException(name, 0, 0, "does not compile: " + firstLine(e.getMessage()), e);
         }
@@ -139,13 +139,15 @@ public final class ScriptActionLoader {
         return false;
     }
 
-    private static ScriptException compileError(String name, MultipleCompilationErrorsException e) {
+    private static ScriptException compileError(String source, String name, MultipleCompilationErrorsException e) {
         List<? extends Message> errors = e.getErrorCollector().getErrors();
         Message first = errors == null || errors.isEmpty() ? null : errors.get(0);
         if (first instanceof SyntaxErrorMessage syntax) {
             SyntaxException s = syntax.getCause();
             String more = errors.size() > 1 ? " (and " + (errors.size() - 1) + " more)" : "";
-            return new ScriptException(name, s.getLine(), s.getStartColumn(), firstLine(s.getOriginalMessage()) + more, e);
+            SyntaxErrorLocator.Located at = SyntaxErrorLocator.refine(source,
+                    new SyntaxErrorLocator.Located(s.getLine(), s.getStartColumn(), firstLine(s.getOriginalMessage())));
+            return new ScriptException(name, at.line(), at.column(), firstLine(at.message()) + more, e);
         }
         if (first instanceof ExceptionMessage em && em.getCause() != null) {
             return new ScriptException(name, 0, 0, "does not compile: " + firstLine(String.valueOf(em.getCause().getMessage())), e);
