@@ -15,7 +15,11 @@ public record ActionSpec<I>(String name, String description, Class<I> inputs,
     public ActionSpec {
         outputs = List.copyOf(outputs);
         metrics = List.copyOf(metrics);
-        if (inputsModel == null && inputs != null && inputs.isRecord()) {
+        if (inputsModel == null && inputs != null) {
+            if (!inputs.isRecord()) {
+                throw new IllegalArgumentException("the inputs of action '" + name + "' must be a record (" + inputs.getName()
+                        + " is not); declare one, e.g. `record Inputs(String url) {}`");
+            }
             inputsModel = InputsModel.of(inputs);
         }
     }
