@@ -17,11 +17,13 @@ import picocli.CommandLine.Parameters;
 import picocli.CommandLine.Spec;
 
 /** Lists, shows, sets, pins and deletes the named baselines that {@code validate} compares with. */
-@Command(name = "baseline", description = "Named baselines that `validate` compares runs with: list, show, set, pin, delete.",
+@Command(name = "baseline", mixinStandardHelpOptions = true, versionProvider = VersionProvider.class,
+        description = "Named baselines that `validate` compares runs with: list, show, set, pin, delete.",
         subcommands = {BaselineCommand.ListBaselines.class, BaselineCommand.ShowBaseline.class, BaselineCommand.SetBaseline.class,
                 BaselineCommand.PinBaseline.class, BaselineCommand.DeleteBaseline.class},
-        footer = {"", "A baseline points at a run. An unpinned baseline is a rolling window: the last N passed runs of its plan",
-                "up to that run, moved forward by `update_baseline: on_pass`. A pinned one stays until you move it."})
+        footer = {"", "A baseline points at a run. An unpinned baseline is a rolling window: the last N",
+                "passed runs of its plan up to that run, moved forward by `update_baseline: on_pass`.",
+                "A pinned one stays on its run until you move it."})
 public final class BaselineCommand implements Runnable {
 
     /** Passed runs a rolling window holds when the baseline does not say (the validate action's default). */
@@ -70,7 +72,8 @@ public final class BaselineCommand implements Runnable {
         return id;
     }
 
-    @Command(name = "list", description = "List the baselines.")
+    @Command(name = "list", mixinStandardHelpOptions = true, versionProvider = VersionProvider.class,
+            description = "List the baselines.")
     static final class ListBaselines implements Callable<Integer> {
         @Option(names = "--json", description = "Print JSON.")
         boolean json;
@@ -103,7 +106,8 @@ public final class BaselineCommand implements Runnable {
         }
     }
 
-    @Command(name = "show", description = "Show a baseline: its run, the runs of its window and the run's metrics.")
+    @Command(name = "show", mixinStandardHelpOptions = true, versionProvider = VersionProvider.class,
+            description = "Show a baseline: its run, the runs of its window and the run's metrics.")
     static final class ShowBaseline implements Callable<Integer> {
         @Parameters(index = "0", paramLabel = "NAME", description = "The baseline's name.")
         String name;
@@ -203,7 +207,8 @@ public final class BaselineCommand implements Runnable {
         }
     }
 
-    @Command(name = "set", description = "Point a baseline at a run (rolling: later passing runs move it forward).")
+    @Command(name = "set", mixinStandardHelpOptions = true, versionProvider = VersionProvider.class,
+            description = "Point a baseline at a run (rolling: later passing runs move it forward).")
     static final class SetBaseline extends Assign {
         @Option(names = "--window", paramLabel = "N", description = "Passed runs in the rolling window (default: unchanged, else 20).")
         Integer windowSize;
@@ -222,7 +227,8 @@ public final class BaselineCommand implements Runnable {
         }
     }
 
-    @Command(name = "pin", description = "Pin a baseline to a run: validate compares with that run until you move it.")
+    @Command(name = "pin", mixinStandardHelpOptions = true, versionProvider = VersionProvider.class,
+            description = "Pin a baseline to a run: validate compares with that run until you move it.")
     static final class PinBaseline extends Assign {
         @Override
         boolean pinned() {
@@ -230,7 +236,8 @@ public final class BaselineCommand implements Runnable {
         }
     }
 
-    @Command(name = "delete", description = "Delete a baseline (the runs stay in the history).")
+    @Command(name = "delete", mixinStandardHelpOptions = true, versionProvider = VersionProvider.class,
+            description = "Delete a baseline (the runs stay in the history).")
     static final class DeleteBaseline implements Callable<Integer> {
         @Parameters(index = "0", paramLabel = "NAME", description = "The baseline's name.")
         String name;

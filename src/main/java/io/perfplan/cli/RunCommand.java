@@ -17,8 +17,6 @@ import java.util.LinkedHashMap;
 import java.util.Map;
 import java.util.Optional;
 import java.util.concurrent.Callable;
-import java.util.concurrent.CountDownLatch;
-import java.util.concurrent.TimeUnit;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
@@ -53,7 +51,7 @@ public final class RunCommand implements Callable<Integer> {
     @Override
     public Integer call() {
         PrintWriter out = spec.commandLine().getOut();
-        Plan p = Services.validator().loadAndValidate(plan);
+        Plan p = Services.load(plan);
         Map<String, Object> values = Engine.resolveParams(p, params);
         if (dryRun) {
             return dryRun(p, values, out);
@@ -66,30 +64,10 @@ public final class RunCommand implements Callable<Integer> {
         try (Database db = common.open(Path.of(""))) {
             Engine engine = new Engine(Services.actions(), db.runs(), Services.expressions());
             Cancellation cancel = new Cancellation();
-            CountDownLatch finished = new CountDownLatch(1);
-            Thread hook = new Thread(() -> {
-                cancel.cancel("cancelled by a signal (Ctrl-C or SIGTERM)");
-                try {
-                    finished.await(60, TimeUnit.SECONDS);
-                } catch (InterruptedException ignored) {
-                    // exit now
-                }
-            }, "perfplan-cancel");
-            Runtime.getRuntime().addShutdownHook(hook);
             RunReport report;
-            try {
+            try (SignalCancellation signals = SignalCancellation.install(cancel)) {
                 RunListener listener = json ? RunListener.NONE : new ConsoleReporter(out);
                 report = engine.run(p, values, new Engine.RunOptions("cli", listener, cancel, childEnvironment()));
-            } finally {
-                finished.countDown();
-            }
-            try {
-                Runtime.getRuntime().removeShutdownHook(hook);
-            } catch (IllegalStateException ignored) {
-                // shutting down already
-            }
-            if (junit != null) {
-                JunitReport.write(junit, report);
             }
             if (json) {
                 out.println(Json.write(Reports.run(report)));
@@ -119,8 +97,17 @@ public final class RunCommand implements Callable<Integer> {
         out.println("dry run of plan " + p.name() + ": nothing is executed");
         Map<String, Object> scope = new LinkedHashMap<>();
         scope.put("params", values);
-        scope.put("vars", Map.of());
+        Map<String, Object> vars = new LinkedHashMap<>();
+        scope.put("vars", vars);
         scope.put("env", System.getenv());
+        scope.put("run", Map.of("id", 0, "plan", p.name(), "started", java.time.Instant.now().toString()));
+        for (Map.Entry<String, Object> e : p.vars().entrySet()) {
+            try {
+                vars.put(e.getKey(), Template.renderTree(e.getValue(), Services.expressions(), scope));
+            } catch (RuntimeException ex) {
+                out.println("  vars." + e.getKey() + ": not known until the plan runs (" + ex.getMessage() + ")");
+            }
+        }
         scope.put("secrets", Map.of());
         scope.put("steps", Map.of());
         var actions = Services.actions().forPlan(p);
@@ -132,6 +119,9 @@ public final class RunCommand implements Callable<Integer> {
     }
 
     private static <I> String describe(Action<I> action, Step s, Map<String, Object> scope) {
+        if (String.valueOf(s.with()).matches("(?s).*\\$\\{[^}]*\\bsteps\\b.*")) {
+            return "skipped (its inputs depend on the results of earlier steps)";
+        }
         Object rendered;
         try {
             rendered = Template.renderTree(s.with(), Services.expressions(), scope);

@@ -36,4 +36,17 @@ final class Services {
     static PlanValidator validator() {
         return new PlanValidator(ACTIONS, EXPRESSIONS);
     }
+
+    /**
+     * Loads and validates a plan, including the metrics its validate steps name; throws
+     * {@link io.perfplan.plan.PlanException} listing every problem.
+     */
+    static io.perfplan.plan.Plan load(java.nio.file.Path file) {
+        io.perfplan.plan.Plan plan = validator().loadAndValidate(file);
+        java.util.List<io.perfplan.plan.Problem> problems = io.perfplan.actions.validate.GateReferences.check(plan, ACTIONS);
+        if (!problems.isEmpty()) {
+            throw new io.perfplan.plan.PlanException(problems);
+        }
+        return plan;
+    }
 }

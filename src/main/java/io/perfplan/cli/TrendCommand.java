@@ -20,7 +20,8 @@ import picocli.CommandLine.Parameters;
 import picocli.CommandLine.Spec;
 
 /** A metric over the finished runs of a plan, with its change points: a sparkline and a table. */
-@Command(name = "trend", description = "Show a metric over the recent runs of a plan, with its change points (lasting shifts of level).")
+@Command(name = "trend", mixinStandardHelpOptions = true, versionProvider = VersionProvider.class,
+        description = "Show a metric over the recent runs of a plan, with its change points (lasting shifts of level).")
 public final class TrendCommand implements Callable<Integer> {
 
     private static final char[] BARS = barsForConsole();

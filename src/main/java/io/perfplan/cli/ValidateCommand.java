@@ -1,7 +1,6 @@
 package io.perfplan.cli;
 
 import io.perfplan.plan.PlanException;
-import io.perfplan.plan.PlanValidator;
 import io.perfplan.plan.Problem;
 import java.io.PrintWriter;
 import java.nio.file.Path;
@@ -32,13 +31,12 @@ public final class ValidateCommand implements Callable<Integer> {
     public Integer call() throws Exception {
         PrintWriter out = spec.commandLine().getOut();
         PrintWriter err = spec.commandLine().getErr();
-        PlanValidator validator = Services.validator();
         int bad = 0;
         List<java.util.Map<String, Object>> results = new java.util.ArrayList<>();
         for (Path p : plans) {
             List<Problem> problems;
             try {
-                validator.loadAndValidate(p);
+                Services.load(p);
                 problems = List.of();
             } catch (PlanException e) {
                 problems = e.problems();

@@ -52,7 +52,7 @@ public final class DemoService implements AutoCloseable {
      * @param jitter     a uniformly random extra delay in {@code [0, jitter]}
      * @param errorRate  fraction (0..1) of {@code /} and {@code /api/*} requests answered 500
      * @param maxRps     requests per second served; above it requests are answered 503 at once
-     *                   (token bucket with 50 ms of burst), so a stress test sees the capacity as a
+     *                   (token bucket with 100 ms of burst), so a stress test sees the capacity as a
      *                   clear step in the error rate; 0 means no limit
      * @param threads    event-loop threads; 0 means one per available processor
      */
@@ -280,7 +280,7 @@ public final class DemoService implements AutoCloseable {
                 """, requests.get(), errors.get(), rejected.get(), byClass.get(2), byClass.get(4), byClass.get(5), v);
     }
 
-    /** Admits {@code ratePerSecond} requests per second with 50 ms of burst; shared by all event loops. */
+    /** Admits {@code ratePerSecond} requests per second with 100 ms of burst; shared by all event loops. */
     private static final class TokenBucket {
         private final double ratePerNano;
         private final double burst;
@@ -289,7 +289,7 @@ public final class DemoService implements AutoCloseable {
 
         TokenBucket(int ratePerSecond) {
             ratePerNano = ratePerSecond / 1e9;
-            burst = Math.max(1, ratePerSecond / 20.0);
+            burst = Math.max(1, ratePerSecond / 10.0);
             tokens = burst;
         }
 

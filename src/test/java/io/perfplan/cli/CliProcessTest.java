@@ -189,4 +189,40 @@ class CliProcessTest {
         assertThat(runs).hasSize(3);
         runs.forEach(r -> assertThat(r.get("status").asText()).isEqualTo("passed"));
     }
+
+    @Test
+    void sigtermCancelsTheRunKillsChildrenAndRunsFinally() throws Exception {
+        Path pidFile = dir.resolve("child.pid");
+        Path cleaned = dir.resolve("cleaned");
+        plan("long.yaml", """
+                plan: long
+                steps:
+                  - id: wait
+                    action: exec
+                    with: {command: "sleep 120 & echo $! > PIDFILE; wait", shell: true}
+                finally:
+                  - id: cleanup
+                    action: exec
+                    with: {command: [touch, CLEANED]}
+                """.replace("PIDFILE", pidFile.toString()).replace("CLEANED", cleaned.toString()));
+        Process p = new ProcessBuilder(Path.of(System.getProperty("java.home"), "bin", "java").toString(),
+                "-cp", System.getProperty("java.class.path"), Main.class.getName(), "run", "plans/long.yaml")
+                .directory(dir.toFile()).redirectErrorStream(true).redirectOutput(dir.resolve("out.txt").toFile()).start();
+        for (int i = 0; i < 600 && !Files.exists(pidFile) && p.isAlive(); i++) {
+            Thread.sleep(50);
+        }
+        assertThat(pidFile).as("started: %s", Files.readString(dir.resolve("out.txt"))).exists();
+        Thread.sleep(200);
+        p.destroy(); // SIGTERM
+        assertThat(p.waitFor(30, TimeUnit.SECONDS)).isTrue();
+        long child = Long.parseLong(Files.readString(pidFile).trim());
+        for (int i = 0; i < 100 && ProcessHandle.of(child).map(ProcessHandle::isAlive).orElse(false); i++) {
+            Thread.sleep(50);
+        }
+        assertThat(ProcessHandle.of(child).map(ProcessHandle::isAlive).orElse(false)).as("child killed").isFalse();
+        assertThat(cleaned).as("finally ran: %s", Files.readString(dir.resolve("out.txt"))).exists();
+        JsonNode run = new ObjectMapper().readTree(perfplan("show", "last", "--json").out());
+        assertThat(run.get("status").asText()).isEqualTo("cancelled");
+        assertThat(run.get("steps").get(0).get("status").asText()).isEqualTo("cancelled");
+    }
 }

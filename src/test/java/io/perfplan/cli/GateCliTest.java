@@ -69,10 +69,14 @@ class GateCliTest {
                     with:
                       thresholds: ["work.wall < 60s", "work.wall < 1us", "work.wall < 60s and work.cpu < 1min"]
                       update_baseline: never
+                  - id: maybe
+                    action: exec
+                    if: failed('work')
+                    with: {command: ["true"]}
                   - id: strict
                     action: validate
                     if: always()
-                    with: {thresholds: ["work.wal < 1s"]}
+                    with: {thresholds: ["maybe.wall < 1s"]}
                 """);
         Path junit = dir.resolve("reports/junit.xml");
         Result r = cli("run", p.toString(), "--junit", junit.toString());
@@ -99,7 +103,8 @@ class GateCliTest {
         assertThat(failure.getAttribute("message")).startsWith("FAIL: work.wall = ").contains("not < 0.001 ms");
         assertThat(failure.getTextContent()).contains("observed: ").contains("verdict: fail");
         Element error = (Element) ((Element) suites.item(1)).getElementsByTagName("error").item(0);
-        assertThat(error.getAttribute("message")).contains("did you mean 'work.wall'?");
+        assertThat(error.getAttribute("message")).isEqualTo("threshold \"maybe.wall < 1s\": step 'maybe' was skipped and stored no metrics, "
+                + "so 'maybe.wall' has no value");
     }
 
     @Test
@@ -185,6 +190,45 @@ class GateCliTest {
         Result unknown = cli("trend", "seeded", "bench.wal");
         assertThat(unknown.exit()).isEqualTo(ExitCode.INVALID);
         assertThat(unknown.err()).contains("plan 'seeded' has no metric 'bench.wal'; did you mean 'bench.wall'?");
+    }
+
+    @Test
+    void validateReportsUnknownMetricsAndUnitsAtTheirLineAndColumn() throws Exception {
+        Path p = plan("v.yaml", """
+                plan: refs
+                steps:
+                  - id: work
+                    action: exec
+                    with: {command: ["true"]}
+                  - id: prof
+                    action: profile
+                    with: {command: ["true"], runs: 3}
+                  - id: gate
+                    action: validate
+                    with:
+                      thresholds:
+                        - "work.wal < 5s"
+                        - "work.wall < 5MB"
+                        - "later.wall < 1s or nope.wall < 1s"
+                        - "prof.wall.median < 1s and work.cpu <= 2s"
+                      regression: {metrics: [prof.cpu.percent.mean, work.wall]}
+                      history: {metrics: [prof.wall.mean]}
+                  - id: later
+                    action: exec
+                    with: {command: ["true"]}
+                """);
+        Result r = cli("validate", p.toString());
+        assertThat(r.exit()).isEqualTo(ExitCode.INVALID);
+        String file = p.toString();
+        assertThat(r.err()).contains(
+                file + ":13:11: threshold \"work.wal < 5s\": step 'work' (exec) publishes no metric 'wal'; did you mean 'wall'?; "
+                        + "it publishes: wall, cpu",
+                file + ":14:11: threshold 'work.wall < 5MB': work.wall is a time (ms) but 5MB is a size",
+                file + ":15:11: threshold \"later.wall < 1s or nope.wall < 1s\": step 'later' runs after this one, so its metrics are not there yet",
+                file + ":15:11: threshold \"later.wall < 1s or nope.wall < 1s\": there is no step 'nope'; earlier steps: work, prof",
+                file + ":17:30: regression metric 'prof.cpu.percent.mean' has no better direction");
+        assertThat(r.err().lines().filter(l -> l.startsWith(file))).hasSize(5);
+        assertThat(r.err()).contains("the plan is invalid");
     }
 
     @Test

@@ -86,7 +86,7 @@ class PlanLoaderTest {
         assertThat(problems).contains(
                 "1:7: 'Bad Name' is not a valid plan; use lower-case letters, digits, '-' and '_', starting with a letter or digit",
                 "2:1: unknown key 'stesp' in plan; did you mean 'steps'?",
-                "5:13: unknown action 'exce'; did you mean 'exec'?; available: exec, loadtest, profile",
+                "5:13: unknown action 'exce'; did you mean 'exec'?; available: " + String.join(", ", ActionRegistry.withBuiltIns().names()),
                 "7:9: step id 'a' is used twice; step ids must be unique",
                 "9:14: 'soon' is not a duration; write e.g. 250ms, 10s, 5m, 1h or 1m30s",
                 "10:12: unknown input 'comand'; did you mean 'command'?; inputs: command, shell, cwd, env, timeout, expect_exit",

@@ -7,6 +7,9 @@ import java.util.Map;
 import com.fasterxml.jackson.annotation.JsonProperty;
 import com.fasterxml.jackson.annotation.JsonPropertyDescription;
 
+import io.perfplan.core.load.MetricCondition;
+import io.perfplan.core.load.ResponseCheck;
+
 /**
  * The {@code with:} block of a {@code loadtest} step. Give {@code url} (or {@code requests}) and a
  * model: {@code rate} or {@code stages} for the open model, {@code connections} alone for the closed
@@ -79,7 +82,20 @@ public record LoadtestInputs(
             @JsonPropertyDescription("accepted statuses: 200, 2xx or 200-299 (errors.status)") List<String> status,
             @JsonPropertyDescription("text the body must contain (errors.body_contains)") String bodyContains,
             @JsonPropertyDescription("regular expression some part of the body must match (errors.body_regex)") String bodyRegex,
-            @JsonPropertyDescription("headers that must be present; a non-empty value is a regular expression the whole value must match (errors.header)") Map<String, String> header) {}
+            @JsonPropertyDescription("headers that must be present; a non-empty value is a regular expression the whole value must match (errors.header)") Map<String, String> header) {
+        public ChecksInput {
+            // parse now so a wrong status or regular expression is reported when the plan is validated
+            if (status != null && !status.isEmpty()) {
+                ResponseCheck.Status.parse(status);
+            }
+            if (bodyRegex != null) {
+                ResponseCheck.BodyRegex.of(bodyRegex);
+            }
+            if (header != null) {
+                header.forEach((name, regex) -> ResponseCheck.Header.of(name, regex == null || regex.isEmpty() ? null : regex));
+            }
+        }
+    }
 
     /** Stress mode settings. */
     public record StressInput(
@@ -87,7 +103,13 @@ public record LoadtestInputs(
             @JsonProperty(required = true) @JsonPropertyDescription("rate added at each step") Double step,
             @JsonPropertyDescription("length of each step (default: duration)") Duration stepDuration,
             @JsonProperty(required = true) @JsonPropertyDescription("highest rate tried") Double max,
-            @JsonPropertyDescription("condition that means the target broke (default \"latency.p99 > 200ms or error_rate > 1%\")") String until) {}
+            @JsonPropertyDescription("condition that means the target broke (default \"latency.p99 > 200ms or error_rate > 1%\")") String until) {
+        public StressInput {
+            if (until != null) {
+                MetricCondition.parse(until);
+            }
+        }
+    }
 
     public LoadtestInputs {
         method = method == null ? "GET" : method;
@@ -106,5 +128,21 @@ public record LoadtestInputs(
         delayAbortEval = delayAbortEval == null ? Duration.ZERO : delayAbortEval;
         thresholdWindow = thresholdWindow == null ? Duration.ofSeconds(10) : thresholdWindow;
         insecure = insecure != null && insecure;
+        if (url != null && !requests.isEmpty()) {
+            throw new IllegalArgumentException("set either url or requests, not both");
+        }
+        if (url == null && requests.isEmpty()) {
+            throw new IllegalArgumentException("loadtest needs a url (or a list of requests)");
+        }
+        if (rate != null && !stages.isEmpty()) {
+            throw new IllegalArgumentException("set either rate or stages, not both");
+        }
+        if (stress != null && (rate != null || !stages.isEmpty())) {
+            throw new IllegalArgumentException("stress sets the rate itself; remove rate and stages from this step");
+        }
+        if (stress == null && rate == null && stages.isEmpty() && connections == null) {
+            throw new IllegalArgumentException("loadtest needs a model: rate (requests/s), stages, connections (closed model) or stress");
+        }
+        thresholds.forEach(MetricCondition::parse);
     }
 }

@@ -151,6 +151,10 @@ public final class ProfileAction implements Action<ProfileInputs> {
 
     private Outcome commandMode(ProfileInputs in, StepContext ctx, CommandRunner runner) throws IOException {
         CommandSpec command = commandSpec(in, ctx.workDir(), ctx.environment()).withTimeout(runTimeout(ctx));
+        if (!CommandRunner.measuresPeakRssExactly()) {
+            ctx.log("perl is not on the PATH, so rss.peak is reported only when a run's peak exceeds perfplan's own; "
+                    + "install perl for exact per-run peaks.");
+        }
         CommandSpec prepare = in.prepare() == null ? null : shellLike(command, in.prepare());
         CommandSpec cleanup = in.cleanup() == null ? null : shellLike(command, in.cleanup());
         BenchmarkSpec spec = new BenchmarkSpec(command, in.runs(), in.warmup(), prepare, cleanup, in.minTime(), 10_000);
@@ -166,6 +170,10 @@ public final class ProfileAction implements Action<ProfileInputs> {
             if (recorded.exitCode() != 0) {
                 return Outcome.fail("The run with a flight recording exited with code " + recorded.exitCode()
                         + " (" + recorded.tail() + "); check that the command is a Java 11+ program.");
+            }
+            if (!Files.isRegularFile(file)) {
+                return Outcome.fail("jfr is on but the command started no JVM that wrote a flight recording; "
+                        + "use jfr only with a java command (or a script that runs java).");
             }
             jfr = JfrReader.read(file);
             reportJfr(ctx, jfr, file);

@@ -37,6 +37,8 @@ public final class ValidateAction implements Action<ValidateInputs> {
     /** Bootstrap seed: the same data always gives the same verdict. */
     private static final long SEED = 20_240_501L;
     private static final List<String> FINISHED = List.of("passed", "failed");
+    /** Fewest runs (this one included) worth searching for change points. */
+    private static final int MIN_HISTORY = 6;
 
     @Override
     public ActionSpec<ValidateInputs> spec() {
@@ -297,25 +299,25 @@ public final class ValidateAction implements Action<ValidateInputs> {
         series[earlier.size()] = m.value();
         String check = name + " change point";
         String unit = m.unit().symbol();
-        if (series.length < LevelShifts.RECENT + 3) {
+        if (series.length < MIN_HISTORY) {
             return new Check(check, "history", m.value(), unit, null, Double.NaN, Double.NaN, Double.NaN, Check.PASS, true,
                     "Only " + series.length + (series.length == 1 ? " run" : " runs") + " of history; change points need at least "
-                            + (LevelShifts.RECENT + 3) + ".");
+                            + MIN_HISTORY + ".");
         }
         int permutations = (int) Math.min(100_000, Math.max(999, Math.ceil(1 / h.pvalue()) - 1));
         ChangePoints.Settings settings = new ChangePoints.Settings(h.window(), h.pvalue(), h.minMagnitude().fraction(),
                 permutations, SEED);
-        Optional<ChangePoint> shift = LevelShifts.recentShift(series, settings);
+        Optional<ChangePoint> shift = LevelShifts.confirmedByNewest(series, settings);
         if (shift.isEmpty()) {
             return new Check(check, "history", m.value(), unit, null, Double.NaN, Double.NaN, Double.NaN, Check.PASS, false,
-                    "No change point among the newest " + LevelShifts.RECENT + " of " + series.length + " runs.");
+                    "This run confirms no new change point in the last " + series.length + " runs.");
         }
         ChangePoint cp = shift.get();
         int runsAgo = series.length - 1 - cp.index();
         boolean worse = m.direction() == Direction.LOWER_IS_BETTER ? cp.change() > 0 : cp.change() < 0;
         String verdict = m.direction() == Direction.NEUTRAL ? Check.INCONCLUSIVE : worse ? Check.FAIL : Check.PASS;
         String when = runsAgo == 0 ? "this run" : runsAgo == 1 ? "the run before this one" : runsAgo + " runs before this one";
-        String note = "The level shifted from a mean of " + Check.number(cp.meanBefore()) + " to " + Check.number(cp.meanAfter())
+        String note = "This run confirms that the level shifted from a mean of " + Check.number(cp.meanBefore()) + " to " + Check.number(cp.meanAfter())
                 + " (" + Check.percent(cp.change()) + ") starting " + when + ", p = " + Check.number(cp.pValue())
                 + (verdict.equals(Check.FAIL) ? ": a regression." : verdict.equals(Check.PASS) ? ": an improvement." : ".");
         return new Check(check, "history", m.value(), unit, null, cp.meanBefore(), cp.change(), cp.pValue(), verdict, false, note);

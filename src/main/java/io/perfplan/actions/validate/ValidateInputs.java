@@ -13,12 +13,16 @@ public record ValidateInputs(
                 + "\"bench.wall < 2s and bench.cpu < 1500ms\": <step>.<metric> <op> <value><unit> with < <= > >= == !=, "
                 + "units ns/us/ms/s/min/h, B/KB/MB/GB/KiB/MiB/GiB, %, /s, x; joined with and/or.")
         List<String> thresholds,
-        @JsonPropertyDescription("Compare metrics of this run with a stored baseline using a statistical test.")
+        @JsonPropertyDescription("Compare metrics of this run with a stored baseline using a statistical test: {baseline (default: the plan's name), "
+                + "metrics (required), tolerance (5%), alpha (0.01), min_samples (10), on_no_data (fail|pass|inconclusive, default "
+                + "inconclusive), window (20 passed runs)}. Samples on both sides: Mann-Whitney U plus a bootstrap interval; "
+                + "single values: a prediction interval over the window.")
         Regression regression,
-        @JsonPropertyDescription("Look for a change point (a lasting shift of level) at the newest runs of each metric's history.")
+        @JsonPropertyDescription("Look for a change point (a lasting shift of level) among the newest runs of each metric's history: {metrics "
+                + "(default: the regression's), window (50 runs), pvalue (0.001), min_magnitude (0%)}. A shift for the worse fails.")
         History history,
-        @JsonPropertyDescription("When this run becomes the baseline: never, on_pass (when no check failed; default) or always. "
-                + "A pinned baseline is never moved by a run.")
+        @JsonPropertyDescription("When this run becomes the baseline: never, on_pass (default: when no check failed and no test was "
+                + "inconclusive) or always. A pinned baseline is never moved by a run.")
         UpdateBaseline updateBaseline,
         @JsonPropertyDescription("Fail the step when a check fails. With false the step reports the checks and passes. Default true.")
         Boolean fail) {

@@ -6,13 +6,8 @@ import io.netty.buffer.ByteBuf;
 import io.netty.channel.Channel;
 import io.netty.channel.ChannelHandlerContext;
 import io.netty.channel.ChannelInboundHandlerAdapter;
-import io.netty.handler.codec.http.HttpContent;
+import io.netty.handler.codec.http.EmptyHttpHeaders;
 import io.netty.handler.codec.http.HttpHeaders;
-import io.netty.handler.codec.http.HttpMessage;
-import io.netty.handler.codec.http.HttpResponse;
-import io.netty.handler.codec.http.HttpResponseDecoder;
-import io.netty.handler.codec.http.HttpUtil;
-import io.netty.handler.codec.http.LastHttpContent;
 import io.netty.util.ReferenceCountUtil;
 
 /**
@@ -20,34 +15,25 @@ import io.netty.util.ReferenceCountUtil;
  * Runs on its worker's event loop only; it tells the worker when a request ends, fails or the
  * connection closes, and the worker decides what to send next.
  */
-final class HttpConnection extends ChannelInboundHandlerAdapter {
-
-    /** Lets HEAD responses through without a body, as {@code HttpClientCodec} does. */
-    static final class ResponseDecoder extends HttpResponseDecoder {
-        boolean headRequest;
-
-        @Override
-        protected boolean isContentAlwaysEmpty(HttpMessage msg) {
-            return headRequest || super.isContentAlwaysEmpty(msg);
-        }
-    }
+final class HttpConnection extends ChannelInboundHandlerAdapter implements ResponseParser.Listener {
 
     private final LoopWorker worker;
-    final ResponseDecoder decoder = new ResponseDecoder();
+    private final ResponseParser parser;
+    private final boolean countBytes;
     Channel channel;
     boolean inFlight;
     boolean measured;
     int template;
     long intendedNanos;
     long sentNanos;
-    private int status;
-    private boolean keepAlive;
-    private HttpHeaders headers;
     private byte[] body;
     private int bodyLength;
 
-    HttpConnection(LoopWorker worker) {
+    /** {@code countBytes}: count wire bytes here (plain HTTP); with TLS a handler below the TLS layer counts them. */
+    HttpConnection(LoopWorker worker, boolean countBytes) {
         this.worker = worker;
+        this.countBytes = countBytes;
+        this.parser = new ResponseParser(this, worker.ctx.needsHeaders);
     }
 
     void send(int templateIndex, long intended, boolean measuredRequest, ByteBuf encoded, boolean head) {
@@ -55,48 +41,43 @@ final class HttpConnection extends ChannelInboundHandlerAdapter {
         intendedNanos = intended;
         measured = measuredRequest;
         inFlight = true;
-        status = 0;
-        headers = null;
         bodyLength = 0;
-        decoder.headRequest = head;
+        parser.expect(head);
+        if (countBytes) {
+            worker.current.addBytesOut(encoded.readableBytes());
+        }
         sentNanos = System.nanoTime();
         channel.writeAndFlush(encoded, channel.voidPromise());
     }
 
     @Override
     public void channelRead(ChannelHandlerContext ctx, Object msg) {
-        try {
-            if (!inFlight) {
-                return; // a late answer to a request already given up: the connection is closing
-            }
-            if (msg instanceof HttpResponse r) {
-                if (r.decoderResult().isFailure()) {
-                    fail(ErrorKind.PROTOCOL);
-                    return;
-                }
-                status = r.status().code();
-                keepAlive = HttpUtil.isKeepAlive(r);
-                headers = r.headers();
-            }
-            if (msg instanceof HttpContent c) {
-                if (c.decoderResult().isFailure()) {
-                    fail(ErrorKind.PROTOCOL);
-                    return;
-                }
-                if (worker.ctx.needsBody) {
-                    appendBody(c.content());
-                }
-                if (msg instanceof LastHttpContent) {
-                    complete();
-                }
-            }
-        } finally {
+        if (!(msg instanceof ByteBuf in)) {
             ReferenceCountUtil.release(msg);
+            return;
+        }
+        try {
+            if (countBytes) {
+                worker.current.addBytesIn(in.readableBytes());
+            }
+            if (!inFlight) {
+                close(); // bytes nobody asked for (or a late answer to a request given up): this connection is done
+                return;
+            }
+            parser.feed(in);
+        } catch (ResponseParser.MalformedResponse e) {
+            fail(ErrorKind.PROTOCOL);
+        } finally {
+            in.release();
         }
     }
 
-    private void appendBody(ByteBuf content) {
-        int n = Math.min(content.readableBytes(), ResponseCheck.MAX_BODY_BYTES - bodyLength);
+    @Override
+    public void onBody(ByteBuf content, int index, int length) {
+        if (!worker.ctx.needsBody) {
+            return;
+        }
+        int n = Math.min(length, ResponseCheck.MAX_BODY_BYTES - bodyLength);
         if (n <= 0) {
             return;
         }
@@ -107,24 +88,28 @@ final class HttpConnection extends ChannelInboundHandlerAdapter {
             }
             body = bigger;
         }
-        content.getBytes(content.readerIndex(), body, bodyLength, n);
+        content.getBytes(index, body, bodyLength, n);
         bodyLength += n;
     }
 
-    private void complete() {
+    @Override
+    public void onResponse(int status, boolean keepAlive, HttpHeaders headers) {
+        if (!inFlight) {
+            return;
+        }
         ErrorKind failed = null;
         if (!worker.ctx.checks.isEmpty()) {
             CharSequence text = worker.ctx.needsBody && bodyLength > 0
                     ? new String(body, 0, bodyLength, StandardCharsets.UTF_8) : "";
+            HttpHeaders h = headers == null ? EmptyHttpHeaders.INSTANCE : headers;
             for (ResponseCheck check : worker.ctx.checks) {
-                if (!check.passes(status, headers, text)) {
+                if (!check.passes(status, h, text)) {
                     failed = check.kind();
                     break;
                 }
             }
         }
         inFlight = false;
-        headers = null;
         worker.onResponse(this, failed, keepAlive);
     }
 
@@ -150,6 +135,9 @@ final class HttpConnection extends ChannelInboundHandlerAdapter {
 
     @Override
     public void channelInactive(ChannelHandlerContext ctx) {
+        if (inFlight && parser.readsUntilClose()) {
+            parser.closed(); // a body delimited by the end of the connection is complete now
+        }
         if (inFlight) {
             inFlight = false;
             worker.onTransportFailure(this, ErrorKind.CLOSED);

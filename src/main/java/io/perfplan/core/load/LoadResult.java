@@ -13,7 +13,8 @@ import java.util.Optional;
  * @param aborted      true when a threshold with abort-on-fail, a cancellation or a dead target stopped the test early
  * @param abortReason  why it stopped early, else null
  * @param transport    {@code epoll} or {@code nio}
- * @param sentPerSecond actual sends per second between the first and the last measured send
+ * @param sentPerSecond measured requests actually sent per second, from the start of the measured part to
+ *                     the last send (below the target rate when sends fall behind the schedule)
  */
 public record LoadResult(LoadStats total, List<Second> seconds, List<ThresholdOutcome> thresholds, boolean aborted,
                          String abortReason, String transport, double sentPerSecond) {

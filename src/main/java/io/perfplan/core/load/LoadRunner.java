@@ -108,7 +108,8 @@ public final class LoadRunner implements AutoCloseable {
                 boolean allDone = ctx.finished.await(Math.max(0, tick - System.nanoTime()), TimeUnit.NANOSECONDS);
                 long now = System.nanoTime();
                 if (allDone) {
-                    stop = Math.min(now, end);
+                    // an open schedule that ran out counts its whole length; a request limit stops the clock now
+                    stop = schedule != null && test.maxRequests() == 0 ? end : Math.min(now, end);
                     break;
                 }
                 if (hooks.cancelled().getAsBoolean()) {
@@ -159,9 +160,6 @@ public final class LoadRunner implements AutoCloseable {
                     w.closeAll();
                     return null;
                 });
-            }
-            for (var b : ctx.encoded) {
-                io.netty.util.ReferenceCountUtil.safeRelease(b.unwrap());
             }
         }
     }
@@ -313,7 +311,8 @@ public final class LoadRunner implements AutoCloseable {
                     sends += v[2];
                 }
             }
-            return sends < 2 || last <= first ? 0 : (sends - 1) * 1e9 / (last - first);
+            // from the start of the measured part (not the first send, which may be late and then catch up)
+            return sends < 2 || last <= measureStart ? 0 : (sends - 1) * 1e9 / (last - measureStart);
         }
     }
 }

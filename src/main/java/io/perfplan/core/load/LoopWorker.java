@@ -36,11 +36,12 @@ final class LoopWorker {
         final String host;
         final SslContext ssl;
         final Transport transport;
-        final ByteBuf[] encoded;
+        final byte[][] encoded;
         final boolean[] head;
         final int[] cumulativeWeights;
         final List<ResponseCheck> checks;
         final boolean needsBody;
+        final boolean needsHeaders;
         final long timeoutNanos;
         final long startNanos;
         final long measureStartNanos;
@@ -56,19 +57,20 @@ final class LoopWorker {
             this.ssl = ssl;
             this.transport = transport;
             int n = test.requests().size();
-            encoded = new ByteBuf[n];
+            encoded = new byte[n][];
             head = new boolean[n];
             cumulativeWeights = new int[n];
             int sum = 0;
             for (int i = 0; i < n; i++) {
                 RequestTemplate r = test.requests().get(i);
-                encoded[i] = Unpooled.unreleasableBuffer(Unpooled.directBuffer().writeBytes(r.encode()));
+                encoded[i] = r.encode();
                 head[i] = r.method().equals("HEAD");
                 sum += r.weight();
                 cumulativeWeights[i] = sum;
             }
             checks = test.checks();
             needsBody = checks.stream().anyMatch(ResponseCheck::needsBody);
+            needsHeaders = checks.stream().anyMatch(c -> c instanceof ResponseCheck.Header);
             timeoutNanos = test.timeout().toNanos();
             this.startNanos = startNanos;
             this.measureStartNanos = startNanos + test.warmup().toNanos();
@@ -93,6 +95,8 @@ final class LoopWorker {
     private final Runnable sweepTask = this::sweep;
 
     LoadStats current = new LoadStats();
+    /** This loop's copy of the encoded requests; each send writes a retained duplicate (no copy). */
+    private final ByteBuf[] encoded;
     private long quota;
     private boolean stopping;
     private boolean issuingOver;
@@ -122,12 +126,17 @@ final class LoopWorker {
         this.connectionSlots = connectionSlots;
         this.quota = quota;
         this.random = new SplittableRandom(0x5EEDL * 31 + lane);
+        this.encoded = new ByteBuf[ctx.encoded.length];
+        for (int i = 0; i < encoded.length; i++) {
+            encoded[i] = Unpooled.directBuffer(ctx.encoded[i].length).writeBytes(ctx.encoded[i]);
+        }
         this.arrivals = ctx.open == null ? null
                 : ctx.schedule.cursor(lane, lanes, ctx.open.poisson(), ctx.open.seed());
         this.bootstrap = new Bootstrap().group(loop).channel(ctx.transport.socketChannel())
                 .option(ChannelOption.TCP_NODELAY, true)
                 .option(ChannelOption.CONNECT_TIMEOUT_MILLIS, (int) Math.max(1, Math.min(Integer.MAX_VALUE, ctx.timeoutNanos / 1_000_000)))
                 .handler(new ChannelDuplexHandler()); // replaced per connection in connect()
+
     }
 
     // ---------------------------------------------------------------- lifecycle
@@ -160,8 +169,13 @@ final class LoopWorker {
         checkFinished();
     }
 
-    /** Closes every connection; requests still in flight are not recorded. */
+    /** Closes every connection (requests still in flight are not recorded) and frees the encoded requests. */
     void closeAll() {
+        for (ByteBuf b : encoded) {
+            if (b.refCnt() > 0) {
+                b.release();
+            }
+        }
         stopping = true;
         issuingOver = true;
         if (sweepFuture != null) {
@@ -246,13 +260,11 @@ final class LoopWorker {
         while (queueSize > 0 && !idle.isEmpty()) {
             sendQueued(idle.pollLast());
         }
+        // queued requests are part of the schedule, so they get connections even while the run drains
         int wanted = queueSize - connecting;
-        while (wanted > 0 && connections.size() < connectionSlots && !stopping) {
+        while (wanted > 0 && connections.size() < connectionSlots) {
             connect();
             wanted--;
-        }
-        if (stopping && queueSize > 0 && connections.isEmpty()) {
-            queueSize = 0; // nothing left to send them on
         }
     }
 
@@ -281,7 +293,7 @@ final class LoopWorker {
 
     private void send(HttpConnection c, int template, long intended, boolean measured) {
         inFlight++;
-        c.send(template, intended, measured, ctx.encoded[template].duplicate(), ctx.head[template]);
+        c.send(template, intended, measured, encoded[template].retainedDuplicate(), ctx.head[template]);
         if (measured) {
             if (measuredSends++ == 0) {
                 firstSendNanos = c.sentNanos;
@@ -312,22 +324,27 @@ final class LoopWorker {
     }
 
     private void connect() {
-        HttpConnection c = new HttpConnection(this);
+        HttpConnection c = new HttpConnection(this, ctx.ssl == null);
         connections.add(c);
         connecting++;
         Bootstrap b = bootstrap.clone().handler(new ChannelInitializer<SocketChannel>() {
             @Override
             protected void initChannel(SocketChannel ch) {
-                ch.pipeline().addLast(new ByteCounter());
                 if (ctx.ssl != null) {
-                    ch.pipeline().addLast(ctx.ssl.newHandler(ch.alloc(), ctx.host, ctx.address.getPort()));
+                    ch.pipeline().addLast(new ByteCounter(), ctx.ssl.newHandler(ch.alloc(), ctx.host, ctx.address.getPort()));
                 }
-                ch.pipeline().addLast(c.decoder, c);
+                ch.pipeline().addLast(c);
             }
         });
         ChannelFuture f = b.connect(ctx.address);
         c.channel = f.channel();
         f.addListener(done -> onConnect(c, (ChannelFuture) done));
+    }
+
+    private void reconnectClosed() {
+        if (!issuingOver) {
+            connect();
+        }
     }
 
     private void onConnect(HttpConnection c, ChannelFuture f) {
@@ -356,7 +373,7 @@ final class LoopWorker {
                     }
                 }
                 if (!issuingOver) {
-                    loop.schedule(this::connect, RECONNECT_DELAY_NANOS, TimeUnit.NANOSECONDS);
+                    loop.schedule(this::reconnectClosed, RECONNECT_DELAY_NANOS, TimeUnit.NANOSECONDS);
                 }
             }
             checkFinished();

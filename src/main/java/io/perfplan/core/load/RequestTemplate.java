@@ -26,6 +26,11 @@ public record RequestTemplate(String name, URI url, String method, Map<String, S
             throw new IllegalArgumentException("'" + method + "' is not an HTTP method; write e.g. GET or POST");
         }
         headers = headers == null ? Map.of() : Map.copyOf(headers);
+        for (Map.Entry<String, String> h : headers.entrySet()) {
+            if (!h.getKey().matches("[!#$%&'*+.^_`|~0-9A-Za-z-]+") || h.getValue().indexOf('\r') >= 0 || h.getValue().indexOf('\n') >= 0) {
+                throw new IllegalArgumentException("header '" + h.getKey() + "' is not a valid HTTP header (a token name and a value without line breaks)");
+            }
+        }
         body = body == null ? new byte[0] : body.clone();
         if (weight < 1) {
             throw new IllegalArgumentException("request weight must be 1 or more, got " + weight);

@@ -6,8 +6,12 @@ import java.util.List;
 /**
  * The measured runs of a benchmark (warm-up runs excluded) with statistics of their wall times in
  * milliseconds, and warnings a person should read (outliers, a noisy measurement).
+ *
+ * @param machineBusyPercent how busy all the machine's CPUs were during the measured runs (100 = every
+ *                           core busy, with this command's own use included), or -1 when unknown
  */
-public record BenchmarkResult(List<CommandResult> runs, RunStatistics wallMillis, List<String> warnings) {
+public record BenchmarkResult(List<CommandResult> runs, RunStatistics wallMillis, List<String> warnings,
+                              double machineBusyPercent) {
 
     public BenchmarkResult {
         runs = List.copyOf(runs);

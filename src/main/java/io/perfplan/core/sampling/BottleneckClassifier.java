@@ -19,7 +19,8 @@ import java.util.Locale;
  * busy machine is still named cpu-bound: for a sampled process it is CPU time plus the time its
  * threads sat runnable in the run queue; for command runs, where the kernel keeps no run-queue time
  * after exit, a run that was preempted at least twice as often as it gave up the CPU by itself
- * (involuntary vs voluntary context switches, at least 5) is counted as wanting a full core.
+ * (involuntary vs voluntary context switches, at least 5) while using at least 0.1 cores is counted as
+ * wanting a full core.
  */
 public final class BottleneckClassifier {
 
@@ -27,6 +28,7 @@ public final class BottleneckClassifier {
     static final double BLOCKED_SHARE = 0.20;
     static final double CPU_BOUND_CORES = 0.7;
     static final double WAITING_CORES = 0.3;
+    static final double PREEMPTED_MIN_CORES = 0.1;
     static final double IO_CORES = 0.5;
     static final double IO_BYTES_PER_SECOND = 5e6;
     static final double GROWTH_P_VALUE = 0.01;
@@ -41,10 +43,21 @@ public final class BottleneckClassifier {
         long io = runs.runs().stream().mapToLong(r -> r.readBytes() + r.writtenBytes()).sum();
         long voluntary = runs.runs().stream().mapToLong(CommandResult::voluntarySwitches).sum();
         long involuntary = runs.runs().stream().mapToLong(CommandResult::involuntarySwitches).sum();
-        boolean preempted = involuntary >= 5 && involuntary >= 2 * voluntary;
+        // Counts say nothing about how long each wait was (one sleep is one voluntary switch), so a run
+        // must also have used a real share of a core for preemption to count as CPU demand.
+        boolean preempted = involuntary >= 5 && involuntary >= 2 * voluntary && cores >= PREEMPTED_MIN_CORES;
         String why = String.format(Locale.ROOT, " It was preempted %d times but gave up the CPU by itself only %d times: "
                 + "it wanted more CPU than the machine, busy with other work, gave it.", involuntary, voluntary);
-        return classify(cores, preempted ? Math.max(1.0, cores) : cores, why, wallSeconds, io, null, jfr, logicalCores);
+        Diagnosis d = classify(cores, preempted ? Math.max(1.0, cores) : cores, why, wallSeconds, io, null, jfr, logicalCores);
+        if (runs.machineBusyPercent() >= 90 && (d.bottleneck() == Bottleneck.MIXED || d.bottleneck() == Bottleneck.WAITING)) {
+            // Low CPU use on a saturated machine may be starvation rather than waiting: say so.
+            return new Diagnosis(d.bottleneck(), d.evidence() + String.format(Locale.ROOT,
+                    " The machine's CPUs were %.0f%% busy meanwhile, so part of that time may have been spent waiting for a CPU.",
+                    runs.machineBusyPercent()),
+                    java.util.stream.Stream.concat(d.recommendations().stream(),
+                            java.util.stream.Stream.of("Measure again on a quieter machine to tell CPU starvation from real waiting.")).toList());
+        }
+        return d;
     }
 
     /** Diagnosis of sampled processes; {@code jfr} may be null. */
@@ -93,9 +106,12 @@ public final class BottleneckClassifier {
             return new Diagnosis(Bottleneck.MEMORY_GROWTH, memory.sentence("Used memory"),
                     List.of("Find the process whose RSS grows (profile it with pid: or process:) and look for unbounded caches or leaks."));
         }
+        double load = mean(s.loadAverage1m());
         return new Diagnosis(Bottleneck.NONE, String.format(Locale.ROOT,
-                "The machine has headroom: %.0f%% CPU, %.0f%% I/O wait, load %.2f on %d cores.",
-                cpu, iowait, mean(s.loadAverage1m()), s.logicalCores()),
+                "The machine had headroom while sampled: %.0f%% CPU, %.0f%% I/O wait%s.", cpu, iowait,
+                load >= s.logicalCores()
+                        ? String.format(Locale.ROOT, "; the 1-minute load average (%.2f on %d cores) shows heavier demand just before", load, s.logicalCores())
+                        : String.format(Locale.ROOT, ", load %.2f on %d cores", load, s.logicalCores())),
                 List.of("Look for the limit in the service itself: profile its process with jfr: true while it is under load."));
     }
 

@@ -37,6 +37,7 @@ public final class CommandBenchmark {
         }
         List<CommandResult> runs = new ArrayList<>();
         Duration measured = Duration.ZERO;
+        long[] cpuBefore = machineCpuTicks();
         while (runs.size() < spec.runs()
                 || (measured.compareTo(spec.minTime()) < 0 && runs.size() < spec.maxRuns())) {
             CommandResult r = once(spec, "run " + (runs.size() + 1), tracker, cancelled);
@@ -45,21 +46,29 @@ public final class CommandBenchmark {
             log.accept(String.format(Locale.ROOT, "run %d: %.1f ms wall, %.1f ms user, %.1f ms sys",
                     runs.size(), r.wall().toNanos() / 1e6, r.userCpu().toNanos() / 1e6, r.sysCpu().toNanos() / 1e6));
         }
+        long[] cpuAfter = machineCpuTicks();
+        double busyPercent = cpuBefore == null || cpuAfter == null || cpuAfter[1] == cpuBefore[1] ? -1
+                : 100.0 * (1 - (double) (cpuAfter[0] - cpuBefore[0]) / (cpuAfter[1] - cpuBefore[1]));
         double[] wall = runs.stream().mapToDouble(r -> r.wall().toNanos() / 1e6).toArray();
         RunStatistics stats = RunStatistics.of(wall, SEED);
         List<String> warnings = new ArrayList<>();
         if (!stats.outliers().isEmpty()) {
             warnings.add(String.format(Locale.ROOT,
-                    "%d of %d runs are statistical outliers (runs %s); other programs or caches may have disturbed "
+                    "%d of %d runs %s statistical outliers (run %s); other programs or caches may have disturbed "
                             + "the measurement: use more warm-up runs, a prepare command, or a quieter machine.",
-                    stats.outliers().size(), runs.size(), stats.outliers().stream().map(i -> String.valueOf(i + 1)).toList()));
+                    stats.outliers().size(), runs.size(), stats.outliers().size() == 1 ? "is a" : "are",
+                    String.join(", ", stats.outliers().stream().map(i -> String.valueOf(i + 1)).toList())));
         }
         if (runs.size() >= 3 && stats.mean() > 0 && stats.stddev() / stats.mean() > 0.25) {
             warnings.add(String.format(Locale.ROOT,
                     "Run times vary a lot (stddev is %.0f%% of the mean); compare medians, or add runs or min_time.",
                     100 * stats.stddev() / stats.mean()));
         }
-        return new BenchmarkResult(runs, stats, warnings);
+        if (busyPercent >= 90) {
+            warnings.add(String.format(Locale.ROOT, "The machine's CPUs were %.0f%% busy during the runs, so the command "
+                    + "may have waited for a CPU; measure on a quieter machine for stable numbers.", busyPercent));
+        }
+        return new BenchmarkResult(runs, stats, warnings, busyPercent);
     }
 
     private CommandResult once(BenchmarkSpec spec, String label, Consumer<Process> tracker, BooleanSupplier cancelled)
@@ -88,6 +97,20 @@ public final class CommandBenchmark {
                     + (tail.isEmpty() ? "" : " (" + tail + ")") + "; fix the command so it exits with 0.", r);
         }
         return r;
+    }
+
+    /** Idle (idle + iowait) and total ticks of all CPUs from /proc/stat, or null where it cannot be read. */
+    static long[] machineCpuTicks() {
+        try (java.io.BufferedReader in = java.nio.file.Files.newBufferedReader(java.nio.file.Path.of("/proc/stat"))) {
+            String[] f = in.readLine().trim().split("\\s+");
+            long total = 0;
+            for (int i = 1; i < Math.min(f.length, 9); i++) { // user..steal; guest time is already in user
+                total += Long.parseLong(f[i]);
+            }
+            return new long[] {Long.parseLong(f[4]) + Long.parseLong(f[5]), total};
+        } catch (java.io.IOException | RuntimeException e) {
+            return null;
+        }
     }
 
     private static String capitalize(String s) {

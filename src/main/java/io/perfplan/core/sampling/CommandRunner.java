@@ -35,6 +35,10 @@ import java.util.function.Consumer;
  * private pipe; the command's peak RSS is then exact (with a floor of about 2 MB, the forking perl's
  * own size, as with GNU time). Without perl the command is spawned directly and the peak RSS is
  * reported only when it exceeds the JVM's own peak (else {@code -1}).
+ *
+ * <p>Each command runs in a process group of its own, so a time limit or a cancel can end the whole
+ * tree at once; a terminal's Ctrl-C therefore reaches perfplan only, which ends the command through
+ * the process handed to {@code onStart}.
  */
 public final class CommandRunner {
 
@@ -126,9 +130,21 @@ public final class CommandRunner {
             c.posix_spawn_file_actions_adddup2(actions, out[1], 1);
             c.posix_spawn_file_actions_adddup2(actions, err[1], 2);
             c.posix_spawn_file_actions_adddup2(actions, report[1], 3);
-            c.posix_spawn_file_actions_addchdir_np(actions, cwd.toString());
-            // Descriptors the JVM opened without close-on-exec must not leak into the child.
-            c.posix_spawn_file_actions_addclosefrom_np(actions, 4);
+            try {
+                c.posix_spawn_file_actions_addchdir_np(actions, cwd.toString());
+            } catch (UnsatisfiedLinkError e) {
+                c.close(out[0]);
+                c.close(err[0]);
+                c.close(report[0]);
+                throw new CommandLaunchException("This C library has no posix_spawn_file_actions_addchdir_np; "
+                        + "run perfplan on Linux with glibc 2.29 or newer.");
+            }
+            try {
+                // Descriptors the JVM opened without close-on-exec must not leak into the child.
+                c.posix_spawn_file_actions_addclosefrom_np(actions, 4);
+            } catch (UnsatisfiedLinkError e) {
+                // glibc before 2.34: the JVM's own descriptors are close-on-exec; ours are created so.
+            }
             c.sigemptyset(emptyMask);
             c.sigemptyset(defaults);
             for (int sig : new int[] {LinuxLibC.SIGHUP, LinuxLibC.SIGINT, LinuxLibC.SIGQUIT, LinuxLibC.SIGPIPE, LinuxLibC.SIGTERM}) {
@@ -216,6 +232,14 @@ public final class CommandRunner {
     }
 
     private static volatile String perlPath;
+
+    /**
+     * True when runs are measured through the fork reporter, so every run's peak RSS is exact; false
+     * when {@code perl} is missing and a run's peak RSS is reported only above this JVM's own peak.
+     */
+    public static boolean measuresPeakRssExactly() {
+        return forkReporter() != null;
+    }
 
     /** The perl that forks and measures commands, or null when there is none (or the CPU is not supported). */
     private static String forkReporter() {

@@ -60,6 +60,10 @@ interface LinuxLibC extends Library {
 
     int sigaddset(Pointer set, int signal);
 
+    int SC_CLK_TCK = 2, SC_PAGESIZE = 30;
+
+    long sysconf(int name);
+
     int pipe2(int[] fds, int flags);
 
     long read(int fd, byte[] buffer, long count);

@@ -19,12 +19,18 @@ import java.util.regex.Pattern;
 import java.util.regex.PatternSyntaxException;
 
 /**
- * Samples running processes or the whole machine with OSHI at a fixed interval for a duration. Each
- * tick re-reads only the sampled processes' own {@code /proc} entries (no enumeration of all
- * processes), so sampling every 100 ms costs well under 1% of a core. A process that exits ends its
- * part of the sampling; when all have exited, sampling stops early with a note.
+ * Samples running processes or the whole machine at a fixed interval for a duration. OSHI finds
+ * processes by name and reads the machine's counters; each tick of process sampling re-reads only the
+ * sampled processes' own {@code /proc} files with a lean reader (no enumeration of all processes, no
+ * parsing beyond the needed fields), so sampling every 100 ms costs well under 1% of a core. A process
+ * that exits ends its part of the sampling; when all have exited, sampling stops early with a note.
+ * Process sampling reads Linux {@code /proc}.
  */
 public final class ProcessSampler {
+
+    /** Kernel clock tick (USER_HZ) in ms and page size in bytes, for /proc counters. */
+    private static final long MILLIS_PER_TICK = 1000 / Math.max(1, LinuxLibC.C.sysconf(LinuxLibC.SC_CLK_TCK));
+    private static final long PAGE_BYTES = LinuxLibC.C.sysconf(LinuxLibC.SC_PAGESIZE);
 
     private final SystemInfo system = new SystemInfo();
     private final OperatingSystem os = system.getOperatingSystem();
@@ -62,17 +68,23 @@ public final class ProcessSampler {
      */
     public ProcessSamples sample(List<Integer> pids, Duration interval, Duration duration, BooleanSupplier stop) {
         checkTiming(interval, duration);
-        List<OSProcess> live = new ArrayList<>();
+        List<Integer> sampled = new ArrayList<>();
+        List<ProcReader> readers = new ArrayList<>();
+        long[] values = new long[ProcReader.FIELDS];
+        List<long[]> first = new ArrayList<>();
         for (int pid : pids) {
-            OSProcess p = os.getProcess(pid);
-            if (p != null) {
-                live.add(p);
+            ProcReader reader = new ProcReader(pid);
+            if (reader.read(values)) {
+                sampled.add(pid);
+                readers.add(reader);
+                first.add(values.clone());
             }
         }
-        if (live.isEmpty()) {
+        if (readers.isEmpty()) {
             throw new IllegalArgumentException("No process with pid " + pids.stream().map(String::valueOf).reduce((a, b) -> a + ", " + b).orElse("")
                     + " is running; check the pid (ps -p PID).");
         }
+        int n = readers.size();
         int capacity = (int) Math.min(1_000_000, duration.toNanos() / interval.toNanos() + 1);
         long[] offset = new long[capacity];
         double[] cpu = new double[capacity];
@@ -83,35 +95,18 @@ public final class ProcessSampler {
         long[] written = new long[capacity];
         long[] switches = new long[capacity];
 
-        int n = live.size();
-        long[] lastCpuMillis = new long[n];
-        long[] firstUser = new long[n];
-        long[] firstKernel = new long[n];
-        long[] lastUser = new long[n];
-        long[] lastKernel = new long[n];
-        long[] firstRead = new long[n];
-        long[] firstWritten = new long[n];
-        long[] firstSwitches = new long[n];
-        long[] lastRead = new long[n];
-        long[] lastWritten = new long[n];
-        long[] lastSwitches = new long[n];
-        boolean[] gone = new boolean[n];
-        for (int i = 0; i < n; i++) {
-            OSProcess p = live.get(i);
-            lastCpuMillis[i] = p.getKernelTime() + p.getUserTime();
-            firstUser[i] = lastUser[i] = p.getUserTime();
-            firstKernel[i] = lastKernel[i] = p.getKernelTime();
-            firstRead[i] = lastRead[i] = p.getBytesRead();
-            firstWritten[i] = lastWritten[i] = p.getBytesWritten();
-            firstSwitches[i] = lastSwitches[i] = p.getContextSwitches();
-        }
+        long[][] last = new long[n][];
+        long[] lastFiles = new long[n];
         long[] firstRunDelay = new long[n];
         long[] lastRunDelay = new long[n];
+        boolean[] gone = new boolean[n];
         for (int i = 0; i < n; i++) {
-            firstRunDelay[i] = lastRunDelay[i] = runQueueNanos(live.get(i).getProcessID());
+            last[i] = first.get(i).clone();
+            lastFiles[i] = readers.get(i).openFiles();
+            firstRunDelay[i] = lastRunDelay[i] = readers.get(i).runQueueNanos();
         }
         long start = System.nanoTime();
-        long last = start;
+        long previous = start;
         int count = 0;
         String note = "";
         while (count < capacity - 1) {
@@ -124,70 +119,64 @@ public final class ProcessSampler {
                 note = "Sampling was stopped after " + millis(System.nanoTime() - start) + " ms.";
                 break;
             }
-            if (next - start + interval.toNanos() > duration.toNanos() || count + 2 >= capacity) {
-                // Last tick: read the run-queue delay of every thread once, not on every tick (it costs a directory walk).
-                for (int i = 0; i < n; i++) {
-                    long d = runQueueNanos(live.get(i).getProcessID());
-                    lastRunDelay[i] = d >= firstRunDelay[i] ? d : lastRunDelay[i];
-                }
-            }
+            boolean lastTick = next - start + interval.toNanos() > duration.toNanos() || count + 2 >= capacity;
+            // Directory walks (open files, per-thread run-queue time) cost more than the counters: every 10th tick.
+            boolean slowTick = count % 10 == 0 || lastTick;
             long now = System.nanoTime();
-            double cpuMillis = 0;
+            long cpuTicks = 0;
             int alive = 0;
             for (int i = 0; i < n; i++) {
                 if (gone[i]) {
                     continue;
                 }
-                OSProcess p = live.get(i);
-                if (!p.updateAttributes() || p.getState() == OSProcess.State.ZOMBIE || p.getState() == OSProcess.State.INVALID) {
+                ProcReader reader = readers.get(i);
+                if (!reader.read(values)) {
                     gone[i] = true;
                     continue;
                 }
-                if (count % 10 == 9) {
-                    long d = runQueueNanos(p.getProcessID());
+                alive++;
+                cpuTicks += values[ProcReader.USER_TICKS] + values[ProcReader.SYSTEM_TICKS]
+                        - last[i][ProcReader.USER_TICKS] - last[i][ProcReader.SYSTEM_TICKS];
+                System.arraycopy(values, 0, last[i], 0, values.length);
+                if (slowTick) {
+                    lastFiles[i] = reader.openFiles();
+                    long d = reader.runQueueNanos();
                     lastRunDelay[i] = d >= firstRunDelay[i] ? d : lastRunDelay[i];
                 }
-                alive++;
-                long cpuNow = p.getKernelTime() + p.getUserTime();
-                cpuMillis += cpuNow - lastCpuMillis[i];
-                lastCpuMillis[i] = cpuNow;
-                lastUser[i] = p.getUserTime();
-                lastKernel[i] = p.getKernelTime();
-                rss[count] += p.getResidentSetSize();
-                threads[count] += p.getThreadCount();
-                files[count] += Math.max(0, p.getOpenFiles());
-                lastRead[i] = p.getBytesRead();
-                lastWritten[i] = p.getBytesWritten();
-                lastSwitches[i] = p.getContextSwitches();
+                rss[count] += values[ProcReader.RSS_PAGES] * PAGE_BYTES;
+                threads[count] += (int) values[ProcReader.THREADS];
+                files[count] += Math.max(0, lastFiles[i]);
             }
             if (alive == 0) {
-                note = "The process " + (n == 1 ? live.get(0).getProcessID() + " exited" : "es all exited")
+                note = "The process " + (n == 1 ? sampled.get(0) + " exited" : "es all exited")
                         + " after " + millis(now - start) + " ms; sampling ended early.";
                 break;
             }
             for (int i = 0; i < n; i++) {
-                read[count] += lastRead[i] - firstRead[i];
-                written[count] += lastWritten[i] - firstWritten[i];
-                switches[count] += lastSwitches[i] - firstSwitches[i];
+                long[] f = first.get(i);
+                read[count] += last[i][ProcReader.READ_BYTES] - f[ProcReader.READ_BYTES];
+                written[count] += last[i][ProcReader.WRITTEN_BYTES] - f[ProcReader.WRITTEN_BYTES];
+                switches[count] += last[i][ProcReader.VOLUNTARY_SWITCHES] + last[i][ProcReader.INVOLUNTARY_SWITCHES]
+                        - f[ProcReader.VOLUNTARY_SWITCHES] - f[ProcReader.INVOLUNTARY_SWITCHES];
             }
             offset[count] = millis(now - start);
-            cpu[count] = 100.0 * cpuMillis / Math.max(1e-3, (now - last) / 1e6);
-            last = now;
+            cpu[count] = 100.0 * cpuTicks * MILLIS_PER_TICK / Math.max(1e-3, (now - previous) / 1e6);
+            previous = now;
             count++;
         }
-        long userMillis = 0;
-        long sysMillis = 0;
+        long userTicks = 0;
+        long systemTicks = 0;
         long runDelayNanos = 0;
         for (int i = 0; i < n; i++) {
+            userTicks += last[i][ProcReader.USER_TICKS] - first.get(i)[ProcReader.USER_TICKS];
+            systemTicks += last[i][ProcReader.SYSTEM_TICKS] - first.get(i)[ProcReader.SYSTEM_TICKS];
             runDelayNanos += lastRunDelay[i] - firstRunDelay[i];
-            userMillis += lastUser[i] - firstUser[i];
-            sysMillis += lastKernel[i] - firstKernel[i];
         }
-        return new ProcessSamples(live.stream().map(OSProcess::getProcessID).toList(), Arrays.copyOf(offset, count),
+        return new ProcessSamples(sampled, Arrays.copyOf(offset, count),
                 Arrays.copyOf(cpu, count), Arrays.copyOf(rss, count), Arrays.copyOf(threads, count),
                 Arrays.copyOf(files, count), Arrays.copyOf(read, count), Arrays.copyOf(written, count),
-                Arrays.copyOf(switches, count), Duration.ofMillis(userMillis), Duration.ofMillis(sysMillis),
-                Duration.ofNanos(runDelayNanos), note);
+                Arrays.copyOf(switches, count), Duration.ofMillis(userTicks * MILLIS_PER_TICK),
+                Duration.ofMillis(systemTicks * MILLIS_PER_TICK), Duration.ofNanos(runDelayNanos), note);
     }
 
     /** Samples the whole machine every {@code interval} until {@code duration} has passed or {@code stop} answers true. */
@@ -252,25 +241,6 @@ public final class ProcessSampler {
                 Arrays.copyOf(busy, count), Arrays.copyOf(iowait, count), Arrays.copyOf(load, count),
                 Arrays.copyOf(used, count), Arrays.copyOf(diskRead, count), Arrays.copyOf(diskWrite, count),
                 Arrays.copyOf(rx, count), Arrays.copyOf(tx, count), note);
-    }
-
-    /** Sum over the process's threads of the time they were runnable but not running (schedstat field 2), or 0. */
-    static long runQueueNanos(int pid) {
-        long sum = 0;
-        try (java.nio.file.DirectoryStream<java.nio.file.Path> tasks =
-                     java.nio.file.Files.newDirectoryStream(java.nio.file.Path.of("/proc", String.valueOf(pid), "task"))) {
-            for (java.nio.file.Path task : tasks) {
-                try {
-                    String[] fields = java.nio.file.Files.readString(task.resolve("schedstat")).trim().split(" ");
-                    sum += Long.parseLong(fields[1]);
-                } catch (java.io.IOException | RuntimeException e) {
-                    // the thread ended meanwhile
-                }
-            }
-        } catch (java.io.IOException | RuntimeException e) {
-            return 0;
-        }
-        return sum;
     }
 
     private static long[] diskAndNetworkCounters(List<HWDiskStore> disks, List<NetworkIF> nics) {

@@ -7,6 +7,7 @@ import java.util.List;
  * element per sample. Counters ({@code readBytes}, {@code writtenBytes}, {@code contextSwitches}) are
  * cumulative since sampling began; {@code cpuPercent} is over the interval before each sample, where
  * 100 means one core busy (the kernel counts CPU time in 10 ms ticks, so short intervals are coarse).
+ * {@code openFiles} is re-counted on every 10th sample (a directory walk) and carried in between.
  *
  * @param pids         the processes sampled
  * @param offsetMillis time of each sample since sampling began

@@ -115,7 +115,8 @@ final class SpawnedProcess extends Process {
 
     @Override
     public boolean isAlive() {
-        return !exit.isDone();
+        // Without a handle the child had already exited when it was spawned; callers then never need toHandle().
+        return !exit.isDone() && handle != null && handle.isAlive();
     }
 
     @Override

@@ -10,12 +10,8 @@ import java.util.Optional;
  */
 public final class LevelShifts {
 
-    /**
-     * How many of the newest values a shift may start in and still count as "just happened". E-divisive
-     * needs two values after a change to see it, so a shift that starts at the newest run is visible
-     * one or two runs later; a window of three newest values flags it as soon as it can be seen.
-     */
-    public static final int RECENT = 3;
+    /** How far (in values) a change point may move between two searches and still be the same one. */
+    static final int SAME_POSITION = 2;
 
     private LevelShifts() {
     }
@@ -33,14 +29,22 @@ public final class LevelShifts {
     }
 
     /**
-     * The change point whose new level starts among the {@link #RECENT} newest values, if any (the
-     * newest such when there are several).
+     * The change point that the newest value confirms: found in {@code series} but not (within
+     * {@value #SAME_POSITION} positions) in the series without its newest value. A gate that asks
+     * this after every run flags each shift once, as soon as the evidence is enough, however long the
+     * history is: E-divisive needs at least two values after a change to see it, and with a short
+     * history before it a few more.
      */
-    public static Optional<ChangePoint> recentShift(double[] series, ChangePoints.Settings settings) {
-        List<ChangePoint> points = ChangePoints.find(series, settings);
-        for (int i = points.size() - 1; i >= 0; i--) {
-            if (points.get(i).index() >= series.length - RECENT) {
-                return Optional.of(points.get(i));
+    public static Optional<ChangePoint> confirmedByNewest(double[] series, ChangePoints.Settings settings) {
+        List<ChangePoint> now = ChangePoints.find(series, settings);
+        if (now.isEmpty()) {
+            return Optional.empty();
+        }
+        List<ChangePoint> before = ChangePoints.find(Arrays.copyOf(series, series.length - 1), settings);
+        for (int i = now.size() - 1; i >= 0; i--) {
+            int index = now.get(i).index();
+            if (before.stream().noneMatch(b -> Math.abs(b.index() - index) <= SAME_POSITION)) {
+                return Optional.of(now.get(i));
             }
         }
         return Optional.empty();

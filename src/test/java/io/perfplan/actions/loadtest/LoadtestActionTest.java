@@ -120,7 +120,7 @@ class LoadtestActionTest {
 
     @Test
     void stressModeReportsTheCapacity() throws Exception {
-        try (DemoService limited = DemoService.start(DemoService.Options.onPort(0).withMaxRps(500).withThreads(1))) {
+        try (DemoService limited = DemoService.start(DemoService.Options.onPort(0).withMaxRps(600).withThreads(1))) {
             LoadtestInputs in = bind("{'url': '" + limited.baseUrl() + "/api', 'checks': {'status': ['2xx']},"
                     + " 'stress': {'start': 300, 'step': 200, 'step_duration': '1s', 'max': 1100, 'until': 'error_rate > 2%'}}");
             RecordingStepContext ctx = new RecordingStepContext();
@@ -138,14 +138,20 @@ class LoadtestActionTest {
     void describesTheRunAndRejectsInputsThatDoNotFit() throws Exception {
         assertThat(new LoadtestAction().describe(bind("{'url': 'http://127.0.0.1:8080/api', 'rate': 2000, 'duration': '60s', 'warmup': '10s'}")))
                 .hasValue("load http://127.0.0.1:8080/api: 2000 req/s for 1m00s after a 10s warm-up");
-        assertThatThrownBy(() -> LoadtestAction.toLoadTest(bind("{'url': 'http://127.0.0.1:8080/'}")))
-                .hasMessageContaining("needs a model");
-        assertThatThrownBy(() -> LoadtestAction.toLoadTest(bind("{'url': 'http://127.0.0.1:8080/', 'rate': 5, 'stages': [{'duration': '1s', 'rate': 5}]}")))
+        // checked when the inputs are bound, so `perfplan validate` reports them before anything runs
+        assertThatThrownBy(() -> bind("{'url': 'http://127.0.0.1:8080/'}")).hasMessageContaining("needs a model");
+        assertThatThrownBy(() -> bind("{'url': 'http://127.0.0.1:8080/', 'rate': 5, 'stages': [{'duration': '1s', 'rate': 5}]}"))
                 .hasMessageContaining("either rate or stages");
+        assertThatThrownBy(() -> bind("{'url': 'http://127.0.0.1/', 'rate': 5, 'checks': {'status': ['2xy']}}"))
+                .hasMessageContaining("'2xy' is not a status");
+        assertThatThrownBy(() -> bind("{'url': 'http://127.0.0.1/', 'stress': {'start': 1, 'step': 1, 'max': 2, 'until': 'p99 high'}}"))
+                .hasMessageContaining("is not a condition");
         assertThatThrownBy(() -> LoadtestAction.toLoadTest(bind("{'url': 'ftp://127.0.0.1/', 'rate': 5}")))
                 .hasMessageContaining("http:// or https://");
-        assertThatThrownBy(() -> LoadtestAction.toLoadTest(bind("{'url': 'http://127.0.0.1/', 'rate': 5, 'thresholds': ['p99 < 5']}")))
+        assertThatThrownBy(() -> bind("{'url': 'http://127.0.0.1/', 'rate': 5, 'thresholds': ['p99 < 5']}"))
                 .hasMessageContaining("is not a condition");
         assertThatThrownBy(() -> bind("{'url': 'http://127.0.0.1/', 'rat': 5}")).hasMessageContaining("rat");
+        assertThatThrownBy(() -> LoadtestAction.toLoadTest(bind("{'url': 'http://127.0.0.1/', 'rate': 5, 'headers': {'X-A': 'a\\r\\nInjected: 1'}}")))
+                .hasMessageContaining("header 'X-A' is not a valid HTTP header");
     }
 }

@@ -310,11 +310,12 @@ class ValidateActionTest {
         }
         List<String> verdicts = runs.stream().map(r -> (String) checks(r).get(0).get("verdict")).collect(Collectors.toList());
         assertThat(verdicts.subList(0, 21)).as("stationary, and a shift not yet visible: %s", verdicts).containsOnly("pass");
-        assertThat(verdicts.subList(21, 23)).as("the shift is flagged once runs confirm it: %s", verdicts).contains("fail");
-        assertThat(verdicts.subList(24, 26)).as("and no longer once it is old: %s", verdicts).containsOnly("pass");
-        Map<String, Object> flagged = checks(runs.get(22)).get(0);
-        assertThat((String) flagged.get("note")).contains("a regression").contains("(+30");
+        assertThat(verdicts.subList(21, 26)).as("the run that confirms the shift fails, once: %s", verdicts)
+                .containsOnlyOnce("fail").containsOnly("pass", "fail");
+        Map<String, Object> flagged = checks(runs.get(21 + verdicts.subList(21, 26).indexOf("fail"))).get(0);
+        assertThat((String) flagged.get("note")).contains("confirms that the level shifted").contains("a regression").contains("(+30");
         assertThat((Double) flagged.get("p_value")).isLessThanOrEqualTo(0.01);
-        assertThat((String) checks(runs.get(3)).get(0).get("note")).contains("Only 4 runs of history");
+        assertThat((Double) flagged.get("baseline")).isBetween(99.0, 101.0);
+        assertThat((String) checks(runs.get(3)).get(0).get("note")).contains("Only 4 runs of history; change points need at least 6.");
     }
 }

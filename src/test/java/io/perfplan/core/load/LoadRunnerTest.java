@@ -133,15 +133,15 @@ class LoadRunnerTest {
     @Test
     void openModelHoldsTheTargetRate() throws Exception {
         long before = demo.requests();
-        double rate = 2000;
-        LoadResult r = LoadRunner.run(LoadTest.of(LoadModel.Open.constant(rate, Duration.ofSeconds(3), 64), RequestTemplate.get(demo.baseUrl() + "/api/x"))
-                .withWarmup(Duration.ofMillis(500)), LoadTest.Hooks.NONE);
-        assertThat(r.total().requests()).isEqualTo(6000);
+        double rate = 5000;
+        LoadResult r = LoadRunner.run(LoadTest.of(LoadModel.Open.constant(rate, Duration.ofSeconds(5), 256), RequestTemplate.get(demo.baseUrl() + "/api/x"))
+                .withWarmup(Duration.ofSeconds(1)), LoadTest.Hooks.NONE);
+        assertThat(r.total().requests()).isEqualTo(25000);
         assertThat(r.total().errors()).isZero();
-        assertThat(demo.requests() - before).isEqualTo(7000); // warm-up included
+        assertThat(demo.requests() - before).isEqualTo(30000); // warm-up included
         assertThat(r.sentPerSecond()).isCloseTo(rate, org.assertj.core.data.Percentage.withPercentage(2));
         assertThat(r.total().throughputPerSecond()).isCloseTo(rate, org.assertj.core.data.Percentage.withPercentage(2));
-        assertThat(r.seconds()).hasSize(3);
+        assertThat(r.seconds()).hasSize(5);
         assertThat(r.total().dropped()).isZero();
     }
 }

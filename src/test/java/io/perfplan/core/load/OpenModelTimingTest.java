@@ -59,7 +59,7 @@ class OpenModelTimingTest {
      */
     @Test
     void aStallShowsUpInTheHighPercentilesAsTheAnalyticValues() throws Exception {
-        double rate = 500;
+        double rate = 200;
         double durationS = 6;
         double stallS = 1.5;
         try (StallingServer server = new StallingServer(2_000_000_000L, (long) (stallS * 1e9))) {
@@ -73,11 +73,11 @@ class OpenModelTimingTest {
             Histogram latency = r.total().latencyMicros();
             double p99 = latency.getValueAtPercentile(99) / 1e6;
             double p90 = latency.getValueAtPercentile(90) / 1e6;
-            assertThat(p99).isCloseTo(stallS - 0.01 * durationS, withPercentage(10));
-            assertThat(p90).isCloseTo(stallS - 0.10 * durationS, withPercentage(10));
-            // service time from the actual send is short for the requests queued for a connection... 
-            // but all stalled requests here had a connection, so it matches latency; send lag stays small
-            assertThat(r.total().sendLagMicros().getValueAtPercentile(99)).isLessThan(100_000);
+            String observed = "p90=" + p90 + "s p99=" + p99 + "s";
+            assertThat(p99).as(observed).isCloseTo(stallS - 0.01 * durationS, withPercentage(10));
+            assertThat(p90).as(observed).isCloseTo(stallS - 0.10 * durationS, withPercentage(10));
+            // every stalled request had a connection of its own, so it was sent on time
+            assertThat(r.total().sendLagMicros().getValueAtPercentile(90)).isLessThan(50_000);
         }
     }
 

@@ -16,7 +16,7 @@ class BottleneckClassifierTest {
 
     private static BenchmarkResult runs(CommandResult... results) {
         double[] wall = java.util.Arrays.stream(results).mapToDouble(r -> r.wall().toMillis()).toArray();
-        return new BenchmarkResult(List.of(results), RunStatistics.of(wall, 1), List.of());
+        return new BenchmarkResult(List.of(results), RunStatistics.of(wall, 1), List.of(), 40);
     }
 
     private static ProcessSamples series(long[] rss, double cpuPercent) {
@@ -44,6 +44,19 @@ class BottleneckClassifierTest {
 
         assertThat(d.bottleneck()).isEqualTo(Bottleneck.CPU_BOUND);
         assertThat(d.evidence()).contains("preempted 60 times", "only 1 times");
+        // A sleeper preempted at start-up on a busy machine is still waiting: it barely used the CPU.
+        assertThat(BottleneckClassifier.ofRuns(runs(run(300, 3, 2, 9)), null, 2).bottleneck()).isEqualTo(Bottleneck.WAITING);
+    }
+
+    @Test
+    void lowCpuOnASaturatedMachineSaysItMayBeStarvation() {
+        CommandResult r = run(1000, 450, 300, 200);
+        BenchmarkResult busy = new BenchmarkResult(List.of(r), RunStatistics.of(new double[] {1000}, 1), List.of(), 97);
+
+        Diagnosis d = BottleneckClassifier.ofRuns(busy, null, 2);
+        assertThat(d.bottleneck()).isEqualTo(Bottleneck.MIXED);
+        assertThat(d.evidence()).contains("97% busy meanwhile");
+        assertThat(d.recommendations()).last().asString().contains("quieter machine");
     }
 
     @Test

@@ -46,6 +46,18 @@ class CommandBenchmarkTest {
     }
 
     @Test
+    void aRunFarSlowerThanTheOthersIsReportedAsAnOutlier(@TempDir Path dir) throws Exception {
+        // The fourth measured run sleeps 600 ms, the others 20 ms.
+        CommandSpec command = CommandSpec.shell("n=$(cat count 2>/dev/null || echo 0); n=$((n+1)); echo $n > count; "
+                + "if [ $n -eq 4 ]; then sleep 0.6; else sleep 0.02; fi").withCwd(dir);
+
+        BenchmarkResult r = benchmark.run(BenchmarkSpec.of(command, 7, 0), p -> { }, () -> false, l -> { });
+
+        assertThat(r.wallMillis().outliers()).contains(3);
+        assertThat(r.warnings()).anySatisfy(w -> assertThat(w).contains("statistical outlier", "4"));
+    }
+
+    @Test
     void failingPrepareNamesTheRunAndTheCommand() {
         CommandSpec ok = CommandSpec.of("true");
         BenchmarkSpec spec = new BenchmarkSpec(ok, 3, 0, CommandSpec.shell("echo no database >&2; exit 2"), null, null, 3);

@@ -50,7 +50,6 @@ class CommandRunnerTest {
 
         assertThat(r.exitCode()).isZero();
         assertThat(r.cpu()).isGreaterThan(Duration.ofMillis(50));
-        assertThat(r.coresBusy()).isGreaterThan(0.3);
     }
 
     @Test
@@ -61,7 +60,11 @@ class CommandRunnerTest {
 
         assertThat(big.exitCode()).as(big.stderr()).isZero();
         assertThat(big.peakRssBytes()).isGreaterThanOrEqualTo(200L << 20);
-        assertThat(small.peakRssBytes()).isPositive().isLessThan(50L << 20);
+        if (CommandRunner.measuresPeakRssExactly()) {
+            assertThat(small.peakRssBytes()).isPositive().isLessThan(50L << 20);
+        } else {
+            assertThat(small.peakRssBytes()).isEqualTo(-1);
+        }
     }
 
     @Test
@@ -124,5 +127,33 @@ class CommandRunnerTest {
         assertThatThrownBy(() -> runner.run(CommandSpec.of(script.toString())))
                 .isInstanceOf(CommandLaunchException.class)
                 .hasMessageContaining("chmod +x");
+    }
+
+    @Test
+    void withoutTheForkReporterRunsDirectlyAndHidesTheInheritedPeak() throws Exception {
+        System.setProperty("perfplan.sampling.direct", "true");
+        try {
+            CommandResult r = runner.run(CommandSpec.shell("echo direct; i=0; while [ $i -lt 50000 ]; do i=$((i+1)); done; exit 5"));
+
+            assertThat(r.exitCode()).isEqualTo(5);
+            assertThat(r.stdout()).isEqualTo("direct\n");
+            assertThat(r.cpu()).isPositive();
+            // A small shell inherits this JVM's high-water mark, so its own peak cannot be known.
+            assertThat(r.peakRssBytes()).isEqualTo(-1);
+        } finally {
+            System.clearProperty("perfplan.sampling.direct");
+        }
+    }
+
+    @Test
+    void flightRecordingOptionGoesAfterJavaOrIntoJdkJavaOptions() {
+        Path file = Path.of("/tmp/x.jfr");
+        CommandSpec java = JfrRecording.launchedWith(CommandSpec.of("/usr/bin/java", "-cp", "a.jar", "Main"), file);
+        assertThat(java.argv()).containsExactly("/usr/bin/java",
+                "-XX:StartFlightRecording=filename=/tmp/x.jfr,settings=profile,dumponexit=true", "-cp", "a.jar", "Main");
+
+        CommandSpec script = JfrRecording.launchedWith(CommandSpec.shell("./run-app.sh"), file);
+        assertThat(script.argv()).containsExactly("sh", "-c", "./run-app.sh");
+        assertThat(script.env().get("JDK_JAVA_OPTIONS")).endsWith("-XX:StartFlightRecording=filename=/tmp/x.jfr,settings=profile,dumponexit=true");
     }
 }
