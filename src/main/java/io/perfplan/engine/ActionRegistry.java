@@ -109,10 +109,15 @@ public final class ActionRegistry implements ActionCatalog {
 
     /**
      * This registry plus the actions defined by the plan's {@code scripts:} and by every
-     * {@code *.groovy} in its project's {@code scripts/} folder; this registry itself when there are none.
+     * {@code *.groovy} in its project's {@code scripts/} folder. A plan that lists no scripts and
+     * uses only actions registered here gets this registry itself: it does not pay for compiling
+     * scripts it does not use (nor fail on them).
      */
     @Override
     public ActionRegistry forPlan(Plan plan) {
+        if (plan.scripts().isEmpty() && plan.allSteps().stream().allMatch(s -> actions.containsKey(s.action()))) {
+            return this;
+        }
         return withScripts(plan.projectDir(), plan.scripts(), plan);
     }
 

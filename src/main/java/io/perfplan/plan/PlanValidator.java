@@ -34,7 +34,7 @@ public final class PlanValidator {
         if (loaded.plan() != null) {
             problems.addAll(validate(loaded.plan()));
         }
-        problems.sort(java.util.Comparator.comparingInt((Problem p) -> p.pos().line()).thenComparingInt(p -> p.pos().col()));
+        problems.sort(order(file));
         if (!problems.isEmpty()) {
             throw new PlanException(problems);
         }
@@ -56,8 +56,16 @@ public final class PlanValidator {
         Set<String> earlier = new HashSet<>();
         walk(actions, plan, plan.steps(), earlier, allIds, problems);
         walk(actions, plan, plan.finallySteps(), earlier, allIds, problems);
-        problems.sort(java.util.Comparator.comparingInt((Problem p) -> p.pos().line()).thenComparingInt(p -> p.pos().col()));
+        problems.sort(order(plan.file()));
         return problems;
+    }
+
+    /** Problems in scripts first (they explain the plan's unknown actions), then the plan's, each file by line and column. */
+    private static java.util.Comparator<Problem> order(java.nio.file.Path planFile) {
+        return java.util.Comparator.comparing((Problem p) -> p.file() != null && planFile != null
+                        && p.file().toAbsolutePath().equals(planFile.toAbsolutePath()))
+                .thenComparing(p -> String.valueOf(p.file()))
+                .thenComparingInt(p -> p.pos().line()).thenComparingInt(p -> p.pos().col());
     }
 
     private void walk(ActionCatalog actions, Plan plan, List<StepNode> nodes, Set<String> earlier, Set<String> allIds,

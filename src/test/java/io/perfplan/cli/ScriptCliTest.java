@@ -102,6 +102,7 @@ class ScriptCliTest {
         Path script = write("scripts/ping.groovy", PING.replace("ctx.output('status', 200)", "ctx.output('status', 200))"));
         Path plan = write("plans/p.yaml", """
                 plan: p
+                scripts: [scripts/ping.groovy]
                 steps:
                   - id: a
                     action: exec

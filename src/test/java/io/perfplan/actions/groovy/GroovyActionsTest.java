@@ -135,16 +135,26 @@ class GroovyActionsTest {
                 }
                 """);
         assertThatThrownBy(() -> project.validate("""
-                plan: uses-nothing
+                plan: uses-bad
                 steps:
                   - id: a
-                    action: exec
-                    with: {command: ["true"]}
+                    action: bad
                 """)).isInstanceOfSatisfying(PlanException.class, e -> {
                     Problem p = e.problems().get(0);
                     assertThat(p.file()).isEqualTo(bad);
                     assertThat(p.toString()).isEqualTo(bad + ":5:23: Unexpected input: '+'");
+                    assertThat(e.problems().get(1).message()).startsWith("unknown action 'bad'");
                 });
+        // a plan that uses only built-in actions neither compiles the project's scripts nor fails on them
+        int compilations = ScriptActionLoader.shared().compilations();
+        project.validate("""
+                plan: uses-built-ins
+                steps:
+                  - id: a
+                    action: exec
+                    with: {command: ["true"]}
+                """);
+        assertThat(ScriptActionLoader.shared().compilations()).isEqualTo(compilations);
     }
 
     @Test
