@@ -54,11 +54,6 @@ public final class ActionRegistry implements ActionCatalog {
         }
     }
 
-    /** Adds a way to define actions from project files (normally found with {@link ServiceLoader}). */
-    public void addSource(ActionSource source) {
-        sources.add(source);
-    }
-
     public Optional<Action<?>> get(String name) {
         return Optional.ofNullable(actions.get(name));
     }

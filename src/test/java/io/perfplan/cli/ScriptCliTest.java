@@ -117,4 +117,15 @@ class ScriptCliTest {
         assertThat(listed.err()).contains("warning: " + script + ":8:55: Unexpected input: ')'");
         assertThat(listed.out()).contains("exec").doesNotContain("ping");
     }
+
+    @Test
+    void theReadmeDocumentsTheExampleScriptActionsAsTheyAre() throws Exception {
+        String readme = Files.readString(Path.of("README.md"));
+        var registry = Services.actions().withScripts(Path.of("").toAbsolutePath(), java.util.List.of());
+        assertThat(registry.problems()).isEmpty();
+        for (String name : java.util.List.of("notify", "trend-guard")) {
+            assertThat(readme).as("README section of script action %s is out of date; run docs/update-readme.sh", name)
+                    .contains(ActionDocs.markdown(registry.get(name).orElseThrow().spec()));
+        }
+    }
 }
