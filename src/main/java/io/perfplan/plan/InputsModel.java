@@ -211,6 +211,9 @@ public record InputsModel(Class<?> type, List<Field> fields) {
         if (raw == java.math.BigDecimal.class) {
             return "number";
         }
+        if (raw == Object.class) {
+            return "any";
+        }
         if (Map.class.isAssignableFrom(raw)) {
             return "mapping";
         }

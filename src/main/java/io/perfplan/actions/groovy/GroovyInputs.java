@@ -5,11 +5,11 @@ import java.util.Map;
 
 /** Inputs of the {@code groovy} action: inline code or a file, and values passed to it. */
 public record GroovyInputs(
-        @JsonPropertyDescription("Inline Groovy code; `ctx` is the step (log, metric, output, http, run, history, fail) and `args` the values below. Write $${ for a Groovy ${ in a plan.")
+        @JsonPropertyDescription("Inline Groovy code; `ctx` is the step (log, metric, output, http, run, history, fail) and `args` the values below. Write `$${` for a Groovy `${` (a plan expression otherwise).")
         String script,
         @JsonPropertyDescription("A .groovy file to run instead, relative to the project folder (the parent of plans/).")
         String file,
-        @JsonPropertyDescription("Values the script reads as `args` (may hold expressions such as ${steps.load.metrics.throughput}).")
+        @JsonPropertyDescription("Values the script reads as `args` (may hold plan expressions, e.g. `${steps.load.metrics.throughput}`).")
         Map<String, Object> args) {
 
     public GroovyInputs {
