@@ -62,6 +62,7 @@ class GroovyActionsTest {
                     ctx.output('tags', inputs.tags.join(','))
                     ctx.output('pause_ms', inputs.pause.toMillis())
                     ctx.metric('result', result)
+                    ctx.samples('runs', [result, result + 1, result + 2], 'ms')
                     if (inputs.verbose) ctx.log("scaled ${inputs.value} by ${inputs.factor}")
                 }
             }
@@ -89,6 +90,8 @@ class GroovyActionsTest {
         assertThat(m).isEqualTo(new StepReport.RecordedMetric("result", 12.0, Unit.MILLISECONDS, Direction.LOWER_IS_BETTER));
         assertThat(project.db.runs().metrics(r.runId())).anyMatch(x -> x.stepId().equals("thrice") && x.name().equals("result") && x.value() == 12.0);
         assertThat(project.logs).contains("twice: scaled 1.5 by 2");
+        assertThat(project.db.runs().samples(r.runId())).anyMatch(x -> x.stepId().equals("thrice") && x.name().equals("runs")
+                && x.unit().equals("ms") && java.util.Arrays.equals(x.values(), new double[] {12, 13, 14}));
     }
 
     @Test
