@@ -33,6 +33,11 @@ public final class Database implements AutoCloseable {
 
     /** Opens, migrates and recovers; throws {@link StoreException} with one sentence on failure. */
     public static Database open(String url, String user, String password) {
+        return open(url, user, password, 4);
+    }
+
+    /** As {@link #open(String, String, String)}, with a pool of up to {@code maxConnections} (a scheduler needs more than a CLI run). */
+    public static Database open(String url, String user, String password, int maxConnections) {
         try {
             if (url.startsWith("jdbc:h2:file:")) {
                 String path = url.substring("jdbc:h2:file:".length()).split(";")[0];
@@ -49,7 +54,7 @@ public final class Database implements AutoCloseable {
             if (password != null) {
                 config.setPassword(password);
             }
-            config.setMaximumPoolSize(4);
+            config.setMaximumPoolSize(maxConnections);
             config.setMinimumIdle(0);
             config.setPoolName("perfplan");
             config.setInitializationFailTimeout(15_000);
@@ -73,13 +78,15 @@ public final class Database implements AutoCloseable {
      * The newest migration under {@code db/migration}; a test keeps it in step with the files.
      * Checking it first spares a CLI command Flyway's start-up (about half a second) when nothing is to migrate.
      */
-    public static final int SCHEMA_VERSION = 1;
+    public static final int SCHEMA_VERSION = 3;
 
     private boolean schemaIsCurrent() {
         try (Connection c = dataSource.getConnection();
              var st = c.createStatement();
-             var rs = st.executeQuery("SELECT MAX(CAST(\"version\" AS INT)) FROM \"flyway_schema_history\" WHERE \"success\" = TRUE")) {
-            return rs.next() && rs.getInt(1) == SCHEMA_VERSION;
+             var rs = st.executeQuery("SELECT MAX(CAST(\"version\" AS INT)), COUNT(DISTINCT \"version\") FROM \"flyway_schema_history\""
+                     + " WHERE \"success\" = TRUE AND \"version\" IS NOT NULL")) {
+            // versions run 1..SCHEMA_VERSION without gaps, so both numbers must match
+            return rs.next() && rs.getInt(1) == SCHEMA_VERSION && rs.getInt(2) == SCHEMA_VERSION;
         } catch (SQLException e) {
             return false; // no history table yet: a new database
         }
@@ -90,6 +97,7 @@ public final class Database implements AutoCloseable {
         Flyway.configure()
                 .dataSource(dataSource)
                 .locations("classpath:db/migration")
+                .outOfOrder(true) // a database made by a build that lacked a lower version still gets it
                 .placeholders(Map.of("text", postgres ? "TEXT" : "CLOB", "bytes", postgres ? "BYTEA" : "BLOB"))
                 .loggers("slf4j")
                 .load()
