@@ -40,38 +40,54 @@ public final class Database implements AutoCloseable {
     public static Database open(String url, String user, String password, int maxConnections) {
         try {
             if (url.startsWith("jdbc:h2:file:")) {
-                String path = url.substring("jdbc:h2:file:".length()).split(";")[0];
-                Path parent = Path.of(path).toAbsolutePath().getParent();
-                if (parent != null) {
-                    Files.createDirectories(parent);
+                Path file = Path.of(url.substring("jdbc:h2:file:".length()).split(";")[0]).toAbsolutePath();
+                Files.createDirectories(file.getParent());
+                // processes that start together take turns to open and migrate: H2 refuses a file whose
+                // lock another opener touched a moment ago, and two Flyway runs must not race
+                synchronized (Database.class) { // a FileLock is per process; threads take turns here
+                    try (java.nio.channels.FileChannel ch = java.nio.channels.FileChannel.open(
+                            file.resolveSibling(file.getFileName() + ".open.lock"),
+                            java.nio.file.StandardOpenOption.CREATE, java.nio.file.StandardOpenOption.WRITE);
+                         java.nio.channels.FileLock ignored = ch.lock()) {
+                        return connect(url, user, password, maxConnections);
+                    }
                 }
             }
-            HikariConfig config = new HikariConfig();
-            config.setJdbcUrl(url);
-            if (user != null) {
-                config.setUsername(user);
-            }
-            if (password != null) {
-                config.setPassword(password);
-            }
-            config.setMaximumPoolSize(maxConnections);
-            config.setMinimumIdle(0);
-            config.setPoolName("perfplan");
-            config.setInitializationFailTimeout(15_000);
-            config.setConnectionTimeout(15_000);
-            HikariDataSource ds = new HikariDataSource(config);
-            Database db = new Database(ds, url);
-            if (!db.schemaIsCurrent()) {
-                db.migrate();
-            }
-            new RunRepository(ds).markInterrupted();
-            return db;
+            return connect(url, user, password, maxConnections);
         } catch (StoreException e) {
             throw e;
         } catch (Exception e) {
             throw new StoreException("cannot open the database " + redact(url) + ": " + rootMessage(e)
                     + "; check --db / PERFPLAN_DB, or delete a corrupt db/ folder", e);
         }
+    }
+
+    private static Database connect(String url, String user, String password, int maxConnections) {
+        HikariConfig config = new HikariConfig();
+        config.setJdbcUrl(url);
+        if (user != null) {
+            config.setUsername(user);
+        }
+        if (password != null) {
+            config.setPassword(password);
+        }
+        config.setMaximumPoolSize(maxConnections);
+        config.setMinimumIdle(0);
+        config.setPoolName("perfplan");
+        config.setInitializationFailTimeout(15_000);
+        config.setConnectionTimeout(15_000);
+        HikariDataSource ds = new HikariDataSource(config);
+        Database db = new Database(ds, url);
+        try {
+            if (!db.schemaIsCurrent()) {
+                db.migrate();
+            }
+            new RunRepository(ds).markInterrupted();
+        } catch (RuntimeException e) {
+            ds.close();
+            throw e;
+        }
+        return db;
     }
 
     /**
