@@ -16,7 +16,9 @@ public final class Main {
     }
 
     public static int execute(String... args) {
-        CommandLine cli = new CommandLine(new PerfplanCommand(), new CommandFactory());
+        // picocli probes for Groovy closures in annotations, which would load Groovy (~100 ms) at every start
+        System.setProperty("picocli.disable.closures", "true");
+        CommandLine cli = new CommandLine(new PerfplanCommand());
         cli.setExecutionExceptionHandler(Main::handle);
         cli.setParameterExceptionHandler((ex, a) -> {
             PrintWriter err = ex.getCommandLine().getErr();
