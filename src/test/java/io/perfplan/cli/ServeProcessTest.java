@@ -86,7 +86,7 @@ class ServeProcessTest {
 
         // what serve left scheduled, from the database
         StringWriter out = new StringWriter();
-        CommandLine cli = new CommandLine(new PerfplanCommand(), new CommandFactory());
+        CommandLine cli = new CommandLine(new PerfplanCommand());
         cli.setOut(new PrintWriter(out));
         int code = cli.execute("schedule", "list", "--json", "--next", "2", "--db", Database.defaultUrl(dir));
         assertThat(code).isZero();
