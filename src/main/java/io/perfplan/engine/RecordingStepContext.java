@@ -115,6 +115,23 @@ final class RecordingStepContext implements StepContext {
     }
 
     @Override
+    public void alert(String rule, String severity, String message, java.time.Instant firedAt) {
+        String masked = masker.mask(message);
+        log(masked);
+        try {
+            history.recordAlert(Long.parseLong(runId), stepId, masker.mask(rule), severity, masked, firedAt);
+        } catch (UnsupportedOperationException ignored) {
+            // a history without a store: the log line is all there is
+        }
+    }
+
+    @Override
+    public java.time.Instant runStarted() {
+        return history == null ? java.time.Instant.now()
+                : history.runStarted(Long.parseLong(runId)).orElseGet(java.time.Instant::now);
+    }
+
+    @Override
     public String mask(String text) {
         return masker.mask(text);
     }
