@@ -42,6 +42,10 @@ public final class RunCommand implements Callable<Integer> {
     @Option(names = "--junit", paramLabel = "FILE", description = "Also write the run's validate checks as JUnit XML to FILE, for CI.")
     Path junit;
 
+    @Option(names = "--otel", description = "Trace this run with OpenTelemetry (OTLP export, configured by the OTEL_* "
+            + "variables; default endpoint http://localhost:4318). Also on when OTEL_EXPORTER_OTLP_ENDPOINT or OTEL_TRACES_EXPORTER is set.")
+    boolean otel;
+
     @Mixin
     Common common;
 
@@ -61,8 +65,14 @@ public final class RunCommand implements Callable<Integer> {
         } catch (IllegalArgumentException e) {
             throw new UsageException(e.getMessage());
         }
-        try (Database db = common.open(Path.of(""))) {
-            Engine engine = new Engine(Services.actions(), db.runs(), Services.expressions());
+        io.perfplan.telemetry.RunTelemetry telemetry;
+        try {
+            telemetry = io.perfplan.telemetry.RunTelemetry.configure(otel, System.getenv());
+        } catch (IllegalArgumentException e) {
+            throw new UsageException(e.getMessage());
+        }
+        try (Database db = common.open(Path.of("")); telemetry) {
+            Engine engine = new Engine(Services.actions(), db.runs(), Services.expressions()).withTelemetry(telemetry);
             Cancellation cancel = new Cancellation();
             RunReport report;
             try (SignalCancellation signals = SignalCancellation.install(cancel)) {

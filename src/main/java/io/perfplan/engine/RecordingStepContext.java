@@ -36,6 +36,9 @@ final class RecordingStepContext implements StepContext {
     final List<Histogram> histograms = new ArrayList<>();
     final Map<String, Object> outputs = new LinkedHashMap<>();
     private final List<Process> processes = new CopyOnWriteArrayList<>();
+    /** This attempt's span, and the run's trace id (empty when telemetry is off); set by the engine. */
+    io.perfplan.telemetry.RunTelemetry.StepTrace trace = io.perfplan.telemetry.RunTelemetry.StepTrace.NONE;
+    String traceId = "";
 
     RecordingStepContext(String runId, String planName, String stepId, int attempt, Path workDir,
                          Map<String, String> environment, SecretMasker masker, RunListener listener,
@@ -123,6 +126,16 @@ final class RecordingStepContext implements StepContext {
         } catch (UnsupportedOperationException ignored) {
             // a history without a store: the log line is all there is
         }
+    }
+
+    @Override
+    public io.perfplan.telemetry.SpanScope span(String name) {
+        return trace.child(name);
+    }
+
+    @Override
+    public java.util.Optional<String> traceId() {
+        return traceId.isEmpty() ? java.util.Optional.empty() : java.util.Optional.of(traceId);
     }
 
     @Override
