@@ -58,17 +58,26 @@ final class OtelRunTelemetry implements RunTelemetry {
         return new OtelRunTelemetry(otel, null);
     }
 
-    /** The SDK configured from OTEL_* variables and system properties; service.name defaults to perfplan. */
+    /**
+     * The SDK configured from OTEL_* variables and system properties; defaults: service.name perfplan,
+     * OTLP over HTTP/protobuf, no log export.
+     */
     static RunTelemetry autoconfigured() {
         try {
             OpenTelemetrySdk sdk = AutoConfiguredOpenTelemetrySdk.builder()
-                    .addPropertiesSupplier(() -> Map.of("otel.service.name", "perfplan", "otel.logs.exporter", "none"))
+                    .addPropertiesSupplier(() -> Map.of("otel.service.name", "perfplan", "otel.logs.exporter", "none",
+                            // the JDK HTTP sender is bundled; gRPC would need OkHttp or grpc-java
+                            "otel.exporter.otlp.protocol", "http/protobuf"))
                     .disableShutdownHook()
                     .build().getOpenTelemetrySdk();
             return new OtelRunTelemetry(sdk, sdk);
         } catch (ConfigurationException e) {
-            throw new IllegalArgumentException("OpenTelemetry is misconfigured: " + e.getMessage()
-                    + "; check the OTEL_* environment variables.", e);
+            Throwable root = e;
+            while (root.getCause() != null) {
+                root = root.getCause();
+            }
+            throw new IllegalArgumentException("OpenTelemetry is misconfigured: " + root.getMessage()
+                    + "; check the OTEL_* environment variables (perfplan exports OTLP over http/protobuf only).", e);
         }
     }
 
