@@ -36,14 +36,18 @@ final class OtelRunTelemetry implements RunTelemetry {
     static final AttributeKey<Long> ATTEMPT = AttributeKey.longKey("perfplan.attempt");
     static final AttributeKey<String> STATUS = AttributeKey.stringKey("perfplan.status");
 
+    /** Held so the level set on it stays: the SDK's export failures become one line from {@link #close}. */
+    private static final java.util.logging.Logger SDK_LOG = java.util.logging.Logger.getLogger("io.opentelemetry");
+    private static final long SHUTDOWN_WAIT_SECONDS = 3;
+
     private final OpenTelemetry otel;
-    private final AutoCloseable owned;
+    private final OpenTelemetrySdk owned;
     private final Tracer tracer;
     private final DoubleHistogram runDuration;
     private final DoubleHistogram stepDuration;
     private final LongCounter stepOutcomes;
 
-    OtelRunTelemetry(OpenTelemetry otel, AutoCloseable owned) {
+    OtelRunTelemetry(OpenTelemetry otel, OpenTelemetrySdk owned) {
         this.otel = otel;
         this.owned = owned;
         this.tracer = otel.getTracer("io.perfplan", version());
@@ -63,6 +67,7 @@ final class OtelRunTelemetry implements RunTelemetry {
      * OTLP over HTTP/protobuf, no log export.
      */
     static RunTelemetry autoconfigured() {
+        SDK_LOG.setLevel(java.util.logging.Level.OFF);
         try {
             OpenTelemetrySdk sdk = AutoConfiguredOpenTelemetrySdk.builder()
                     .addPropertiesSupplier(() -> Map.of("otel.service.name", "perfplan", "otel.logs.exporter", "none",
@@ -148,12 +153,28 @@ final class OtelRunTelemetry implements RunTelemetry {
 
     @Override
     public void close() {
-        if (owned != null) {
-            try {
-                owned.close();
-            } catch (Exception e) {
-                // exporting at exit failed; nothing more can be done
-            }
+        if (owned == null) {
+            return;
+        }
+        // bounded: an unreachable collector must not hold the command for the exporter's 10 s timeout and retries
+        // (shutdown itself blocks while the metric reader exports, so it runs on its own daemon thread)
+        java.util.concurrent.CompletableFuture<Boolean> done = new java.util.concurrent.CompletableFuture<>();
+        Thread t = new Thread(() -> done.complete(owned.shutdown().join(SHUTDOWN_WAIT_SECONDS, java.util.concurrent.TimeUnit.SECONDS)
+                .isSuccess()), "perfplan-otel-shutdown");
+        t.setDaemon(true);
+        t.start();
+        boolean exported;
+        try {
+            exported = done.get(SHUTDOWN_WAIT_SECONDS, java.util.concurrent.TimeUnit.SECONDS);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            exported = false;
+        } catch (java.util.concurrent.ExecutionException | java.util.concurrent.TimeoutException e) {
+            exported = false;
+        }
+        if (!exported) {
+            System.err.println("perfplan: the run's telemetry could not be exported within " + SHUTDOWN_WAIT_SECONDS
+                    + " s; check that an OTLP collector listens at OTEL_EXPORTER_OTLP_ENDPOINT (default http://localhost:4318).");
         }
     }
 
