@@ -111,4 +111,45 @@ class RunTracingTest {
         long outcomes = byName.get("perfplan.step.outcomes").getLongSumData().getPoints().stream().mapToLong(p -> p.getValue()).sum();
         assertThat(outcomes).isEqualTo(5); // first, left, watch and two attempts of flaky
     }
+
+    @Test
+    void loadtestSendsTheRunsTraceIdInTraceparentAndOpensAChildSpan() throws Exception {
+        java.util.List<String> seen = new java.util.concurrent.CopyOnWriteArrayList<>();
+        com.sun.net.httpserver.HttpServer server = com.sun.net.httpserver.HttpServer.create(
+                new java.net.InetSocketAddress("127.0.0.1", 0), 0);
+        server.createContext("/", ex -> {
+            String h = ex.getRequestHeaders().getFirst("traceparent");
+            if (h != null) {
+                seen.add(h);
+            }
+            ex.sendResponseHeaders(204, -1);
+            ex.close();
+        });
+        server.start();
+        try {
+            ActionRegistry actions = ActionRegistry.withBuiltIns();
+            Expressions expressions = new Expressions(() -> {
+                throw new AssertionError("plain expressions only");
+            });
+            Path file = dir.resolve("load.yaml");
+            Files.writeString(file, """
+                    plan: load
+                    steps:
+                      - id: hit
+                        action: loadtest
+                        with: {url: "http://127.0.0.1:%d/x", connections: 1, max_requests: 20, duration: 10s, trace_sample: 100%%}
+                    """.formatted(server.getAddress().getPort()));
+            Plan plan = new PlanValidator(actions, expressions).loadAndValidate(file);
+            RunReport report = new Engine(actions, db.runs(), expressions).withTelemetry(OtelRunTelemetry.on(sdk))
+                    .run(plan, Map.of(), new Engine.RunOptions("test", RunListener.NONE, new Cancellation(), System.getenv()));
+            String traceId = db.runs().run(report.runId()).orElseThrow().traceId();
+            assertThat(report.steps().get(0).outputs().get("trace_id")).isEqualTo(traceId);
+            assertThat(seen).hasSize(20).allMatch(h -> h.startsWith("00-" + traceId + "-") && h.endsWith("-01"));
+            SpanData step = spans.getFinishedSpanItems().stream().filter(s -> s.getName().equals("step hit")).findFirst().orElseThrow();
+            SpanData load = spans.getFinishedSpanItems().stream().filter(s -> s.getName().equals("loadtest.run")).findFirst().orElseThrow();
+            assertThat(load.getParentSpanId()).isEqualTo(step.getSpanId());
+        } finally {
+            server.stop(0);
+        }
+    }
 }
