@@ -105,6 +105,7 @@ final class RecordingStepContext implements StepContext {
     public synchronized void histogram(String name, byte[] encoded) {
         histograms.removeIf(h -> h.name().equals(name));
         histograms.add(new Histogram(name, encoded.clone()));
+        trace.histogram(name, encoded);
     }
 
     @Override

@@ -46,6 +46,8 @@ final class OtelRunTelemetry implements RunTelemetry {
     private final DoubleHistogram runDuration;
     private final DoubleHistogram stepDuration;
     private final LongCounter stepOutcomes;
+    private final DoubleHistogram latency;
+    static final AttributeKey<String> HISTOGRAM = AttributeKey.stringKey("perfplan.histogram");
 
     OtelRunTelemetry(OpenTelemetry otel, OpenTelemetrySdk owned) {
         this.otel = otel;
@@ -55,6 +57,11 @@ final class OtelRunTelemetry implements RunTelemetry {
         this.runDuration = meter.histogramBuilder("perfplan.run.duration").setUnit("s").setDescription("Duration of runs.").build();
         this.stepDuration = meter.histogramBuilder("perfplan.step.duration").setUnit("s").setDescription("Duration of step attempts.").build();
         this.stepOutcomes = meter.counterBuilder("perfplan.step.outcomes").setDescription("Step attempts by status.").build();
+        this.latency = meter.histogramBuilder("perfplan.latency").setUnit("ms")
+                .setDescription("Request latencies of load tests (attribute perfplan.histogram: latency or service_time).")
+                .setExplicitBucketBoundariesAdvice(java.util.List.of(0.5, 1.0, 2.0, 5.0, 10.0, 25.0, 50.0, 100.0, 250.0, 500.0,
+                        1000.0, 2500.0, 5000.0, 10000.0))
+                .build();
     }
 
     /** Telemetry on an SDK this class did not build (tests with in-memory exporters); closing leaves it open. */
@@ -118,6 +125,24 @@ final class OtelRunTelemetry implements RunTelemetry {
                                 child.end();
                             }
                         };
+                    }
+
+                    @Override
+                    public void histogram(String name, byte[] encoded) {
+                        org.HdrHistogram.Histogram h;
+                        try {
+                            h = org.HdrHistogram.Histogram.decodeFromCompressedByteBuffer(java.nio.ByteBuffer.wrap(encoded), 0);
+                        } catch (java.util.zip.DataFormatException | RuntimeException e) {
+                            return; // not a histogram of ours; nothing to export
+                        }
+                        Attributes a = Attributes.of(PLAN, plan, STEP_ID, stepId, HISTOGRAM, name);
+                        // one record per request: the SDK aggregates into buckets (about 0.1 s per million requests)
+                        for (org.HdrHistogram.HistogramIterationValue v : h.recordedValues()) {
+                            double ms = h.medianEquivalentValue(v.getValueIteratedTo()) / 1000.0;
+                            for (long i = 0; i < v.getCountAtValueIteratedTo(); i++) {
+                                latency.record(ms, a);
+                            }
+                        }
                     }
 
                     @Override

@@ -63,6 +63,14 @@ public interface RunTelemetry extends AutoCloseable {
         /** Opens a child span (e.g. a loadtest stage); close it when the work ends. */
         SpanScope child(String name);
 
+        /**
+         * Records a latency histogram the step stored (compressed HdrHistogram of microseconds, as
+         * {@code loadtest} stores {@code latency} and {@code service_time}) into the
+         * {@code perfplan.latency} metric.
+         */
+        default void histogram(String name, byte[] encoded) {
+        }
+
         void end(String status, String error, Duration took);
     }
 

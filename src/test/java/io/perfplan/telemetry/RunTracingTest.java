@@ -148,6 +148,13 @@ class RunTracingTest {
             SpanData step = spans.getFinishedSpanItems().stream().filter(s -> s.getName().equals("step hit")).findFirst().orElseThrow();
             SpanData load = spans.getFinishedSpanItems().stream().filter(s -> s.getName().equals("loadtest.run")).findFirst().orElseThrow();
             assertThat(load.getParentSpanId()).isEqualTo(step.getSpanId());
+            MetricData latency = metrics.collectAllMetrics().stream().filter(m -> m.getName().equals("perfplan.latency"))
+                    .findFirst().orElseThrow();
+            assertThat(latency.getHistogramData().getPoints()).anySatisfy(p -> {
+                assertThat(p.getAttributes().get(OtelRunTelemetry.HISTOGRAM)).isEqualTo("latency");
+                assertThat(p.getCount()).isEqualTo(20);
+                assertThat(p.getMax()).isPositive();
+            });
         } finally {
             server.stop(0);
         }
