@@ -174,6 +174,16 @@ class ObserveActionTest {
         assertThat(s.status()).isEqualTo(Status.FAILED);
         assertThat(s.message()).contains("1 alert(s) fired", "log.errors >= 1");
         assertThat(db.runs().alerts(r.runId())).hasSize(1);
+
+        java.io.PrintStream out = System.out;
+        java.io.ByteArrayOutputStream shown = new java.io.ByteArrayOutputStream();
+        try {
+            System.setOut(new java.io.PrintStream(shown, true, StandardCharsets.UTF_8));
+            assertThat(io.perfplan.cli.Main.execute("show", String.valueOf(r.runId()), "--db", Database.defaultUrl(dir))).isZero();
+        } finally {
+            System.setOut(out);
+        }
+        assertThat(shown.toString(StandardCharsets.UTF_8)).contains("ALERT", "log.errors >= 1", "watch", "warning");
     }
 
     @Test
