@@ -48,12 +48,14 @@ public final class Engine {
     private final ObjectMapper json = InputsBinder.mapperForJson();
     private final RunHistory history;
     private io.perfplan.telemetry.RunTelemetry telemetry = io.perfplan.telemetry.RunTelemetry.NONE;
+    private final Deployments deployments;
 
     public Engine(ActionRegistry actions, RunRepository store, Expressions expressions) {
         this.actions = actions;
         this.store = store;
         this.expressions = expressions;
         this.history = new StoreRunHistory(store);
+        this.deployments = new StoreDeployments(store.deployments());
     }
 
     /** Traces runs with {@code telemetry} (each run a trace, each step attempt a span); returns this engine. */
@@ -122,6 +124,7 @@ public final class Engine {
         if (!state.trace.traceId().isEmpty()) {
             store.setTraceId(runId, state.trace.traceId());
         }
+        state.actions = actions.forPlan(plan);
         Cancellation runCancel = options.cancellation();
         ExecutorService pool = Executors.newCachedThreadPool(r -> {
             Thread t = new Thread(r, "perfplan-step");
@@ -241,7 +244,8 @@ public final class Engine {
             state.skip(step, step.condition().isPresent() ? "`if` is false" : "an earlier step failed");
             return;
         }
-        Action<?> action = actions.get(step.action()).orElseThrow();
+        Action<?> action = state.actions.get(step.action()).orElseThrow(() -> new IllegalStateException(
+                "no action '" + step.action() + "' (a script defining it did not load; run `perfplan validate` on the plan)"));
         Step.Retry retry = step.retry().orElse(new Step.Retry(1, Duration.ZERO, 1, Optional.empty()));
         Duration delay = retry.delay();
         for (int attempt = 1; attempt <= retry.attempts(); attempt++) {
@@ -301,7 +305,7 @@ public final class Engine {
         long deadline = step.timeout().map(t -> Math.min(start + t.toNanos(), runDeadline)).orElse(runDeadline);
         Cancellation cancel = runCancel.child();
         RecordingStepContext ctx = new RecordingStepContext(String.valueOf(state.runId), state.plan.name(), step.id(), attempt,
-                state.workDir, state.environment, state.masker, state.listener, cancel, deadline, history);
+                state.workDir, state.environment, state.masker, state.listener, cancel, deadline, history, deployments);
         ctx.trace = state.trace.startStep(step.id(), step.action(), attempt);
         ctx.traceId = state.trace.traceId();
         Status status;
@@ -521,6 +525,7 @@ public final class Engine {
         final RunListener listener;
         final Path workDir;
         Map<String, String> environment = Map.of();
+        ActionRegistry actions;
         Map<String, Object> scope;
         io.perfplan.telemetry.RunTelemetry.RunTrace trace = io.perfplan.telemetry.RunTelemetry.RunTrace.NONE;
         private final List<StepReport> reports = new ArrayList<>();
@@ -584,10 +589,6 @@ public final class Engine {
 
     /** The project folder of a plan: the parent of {@code plans/} when the plan lives there, else the plan's folder. */
     public static Path projectDir(Path planFile) {
-        Path dir = planFile.toAbsolutePath().normalize().getParent();
-        if (dir != null && dir.getFileName() != null && dir.getFileName().toString().equals("plans") && dir.getParent() != null) {
-            return dir.getParent();
-        }
-        return dir;
+        return Plan.projectDirOf(planFile);
     }
 }

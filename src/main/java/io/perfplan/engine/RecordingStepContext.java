@@ -30,6 +30,7 @@ final class RecordingStepContext implements StepContext {
     private final Cancellation cancellation;
     private final long deadlineNanos;
     private final RunHistory history;
+    private final Deployments deployments;
 
     final Map<String, StepReport.RecordedMetric> metrics = new LinkedHashMap<>();
     final List<Samples> samples = new ArrayList<>();
@@ -42,7 +43,8 @@ final class RecordingStepContext implements StepContext {
 
     RecordingStepContext(String runId, String planName, String stepId, int attempt, Path workDir,
                          Map<String, String> environment, SecretMasker masker, RunListener listener,
-                         Cancellation cancellation, long deadlineNanos, RunHistory history) {
+                         Cancellation cancellation, long deadlineNanos, RunHistory history,
+                         Deployments deployments) {
         this.runId = runId;
         this.planName = planName;
         this.stepId = stepId;
@@ -54,6 +56,7 @@ final class RecordingStepContext implements StepContext {
         this.cancellation = cancellation;
         this.deadlineNanos = deadlineNanos;
         this.history = history;
+        this.deployments = deployments;
         cancellation.onCancel(this::endProcesses);
     }
 
@@ -173,6 +176,11 @@ final class RecordingStepContext implements StepContext {
     @Override
     public RunHistory history() {
         return history;
+    }
+
+    @Override
+    public Deployments deployments() {
+        return deployments;
     }
 
     /** Ends every tracked process that is still running, with its descendants. */

@@ -85,4 +85,9 @@ public interface StepContext {
     default RunHistory history() {
         throw new UnsupportedOperationException("this step context has no access to the run history");
     }
+
+    /** The deployment history and lock, for {@code deploy} and {@code rollback}. */
+    default Deployments deployments() {
+        throw new UnsupportedOperationException("this step context has no access to the deployment history");
+    }
 }

@@ -340,6 +340,10 @@ public final class RunRepository {
         return new HistoryRepository(ds);
     }
 
+    public DeploymentRepository deployments() {
+        return new DeploymentRepository(ds);
+    }
+
     private RunRow runRow(ResultSet rs) throws SQLException {
         return new RunRow(rs.getLong("id"), rs.getString("plan"), rs.getString("status"), rs.getString("run_trigger"),
                 rs.getString("params"), rs.getString("plan_file"), instant(rs, "started_at"), instant(rs, "finished_at"),
