@@ -1,5 +1,7 @@
 package io.perfplan.actions.observe;
 
+import io.perfplan.core.deploy.AlertChannel;
+import io.perfplan.core.deploy.WebhookChannel;
 import io.perfplan.core.logs.Alert;
 import io.perfplan.core.logs.AlertEvaluator;
 import io.perfplan.core.logs.AlertRule;
@@ -8,7 +10,6 @@ import io.perfplan.core.logs.LogFollower;
 import io.perfplan.core.logs.LogFormat;
 import io.perfplan.core.logs.LogSummary;
 import io.perfplan.core.logs.PrometheusText;
-import io.perfplan.core.logs.WebhookChannel;
 import io.perfplan.core.sampling.ProcessSampler;
 import io.perfplan.core.sampling.ProcessSamples;
 import io.perfplan.core.sampling.SystemSamples;
@@ -170,6 +171,13 @@ public final class ObserveAction implements Action<ObserveInputs> {
                 pids = List.of(in.pid().intValue());
             } else if (in.process() != null) {
                 pids = sampler.find(in.process());
+            } else if (in.service() != null) {
+                Optional<Integer> pid = servicePid(in, ctx);
+                if (pid.isEmpty()) {
+                    return Outcome.fail("service '" + in.service() + "' in environment '" + in.environment() + "' has no running "
+                            + "process deployed by perfplan (see `perfplan deployments`); deploy it with strategy process, or use pid.");
+                }
+                pids = List.of(pid.get());
             }
         } catch (IllegalArgumentException e) {
             return Outcome.fail(e.getMessage());
@@ -183,7 +191,7 @@ public final class ObserveAction implements Action<ObserveInputs> {
         for (ObserveInputs.LogSource s : in.logs()) {
             followers.add(new LogFollower(ctx.workDir(), List.of(s.path()), format(s.format()), zone));
         }
-        HttpClient http = in.metricsUrl() == null && in.webhook() == null ? null
+        HttpClient http = in.metricsUrl() == null ? null
                 : HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(5)).build();
         Observation obs = new Observation(ctx, in, rules, selectors, http);
 
@@ -247,6 +255,17 @@ public final class ObserveAction implements Action<ObserveInputs> {
             return Outcome.fail(obs.alerts.size() + " alert(s) fired, the first: " + obs.alerts.get(0).message());
         }
         return Outcome.pass(obs.alerts.isEmpty() ? null : obs.alerts.size() + " alert(s) fired");
+    }
+
+    /** The pid of the service's newest healthy deployment, when that process still runs. */
+    private static Optional<Integer> servicePid(ObserveInputs in, StepContext ctx) {
+        return ctx.deployments().list(in.service(), in.environment(), 10).stream()
+                .filter(d -> d.state() == io.perfplan.engine.Deployments.State.HEALTHY)
+                .map(d -> d.details().get("pid"))
+                .filter(p -> p instanceof Number)
+                .map(p -> ((Number) p).intValue())
+                .filter(p -> ProcessHandle.of(p).map(ProcessHandle::isAlive).orElse(false))
+                .findFirst();
     }
 
     private static void poll(List<LogFollower> followers, LogAggregator logs, StepContext ctx) {
@@ -350,7 +369,8 @@ public final class ObserveAction implements Action<ObserveInputs> {
             this.evaluator = new AlertEvaluator(rules);
             this.selectors = selectors;
             this.http = http;
-            this.webhook = in.webhook() == null ? null : new WebhookChannel(http, URI.create(in.webhook()), Duration.ofSeconds(5));
+            this.webhook = in.webhook() == null ? null
+                    : new WebhookChannel(URI.create(in.webhook()), Map.of(), Duration.ofSeconds(5), 3, Duration.ofMillis(500));
         }
 
         void put(String name, double value, String unit) {
@@ -441,10 +461,11 @@ public final class ObserveAction implements Action<ObserveInputs> {
                 ctx.alert(a.rule(), a.severity(), a.message(), a.firedAt());
                 AlertRule rule = rules.stream().filter(r -> r.name().equals(a.rule())).findFirst().orElseThrow();
                 if (rule.channels().contains("webhook")) {
-                    try {
-                        webhook.send(a, Map.of("plan", ctx.planName(), "run_id", ctx.runId(), "step", ctx.stepId()));
-                    } catch (IOException e) {
-                        ctx.log("the alert could not be sent: " + e.getMessage());
+                    AlertChannel.Delivery d = webhook.send(new io.perfplan.core.deploy.Alert("observe_alert", in.service(),
+                            in.service() == null ? null : in.environment(), null, null, a.message(), ctx.runId(), ctx.planName(), a.firedAt()));
+                    if (!d.delivered()) {
+                        ctx.log("the alert could not be sent to " + webhook.describe() + " (" + d.problem() + " after "
+                                + d.attempts() + " tries)");
                     }
                 }
             }

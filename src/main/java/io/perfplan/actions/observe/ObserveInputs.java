@@ -28,6 +28,11 @@ public record ObserveInputs(
         @JsonPropertyDescription("A regular expression matched against process names and command lines; all matching "
                 + "processes are sampled together.")
         String process,
+        @JsonPropertyDescription("A service deployed by a deploy step (process strategy): its running process is sampled, "
+                + "and webhook alerts name it.")
+        String service,
+        @JsonPropertyDescription("The environment of service. Default: default.")
+        String environment,
         @JsonPropertyDescription("Log files to aggregate: each {path, format}; path may be a glob (logs/*.log), relative "
                 + "to the plan's directory.")
         List<LogSource> logs,
@@ -43,7 +48,8 @@ public record ObserveInputs(
         List<String> series,
         @JsonPropertyDescription("Alert rules evaluated at every interval: {when, for, severity, notify, name}.")
         List<AlertInput> alerts,
-        @JsonPropertyDescription("URL that alerts with notify: [webhook] are POSTed to as JSON.")
+        @JsonPropertyDescription("URL that alerts with notify: [webhook] are POSTed to as JSON (the deploy alerts' format: "
+                + "source, event observe_alert, service, environment, message, run_id, plan, at; 3 tries on 5xx or no answer).")
         String webhook,
         @JsonPropertyDescription("Fail the step when an alert fired. Default false (alerts are recorded and notified).")
         Boolean failOnAlert) {
@@ -128,11 +134,15 @@ public record ObserveInputs(
         if (top < 1) {
             throw new IllegalArgumentException("top must be at least 1.");
         }
-        if (pid != null && process != null) {
-            throw new IllegalArgumentException("give either pid or process, not both.");
+        environment = environment == null ? "default" : environment;
+        if ((pid != null ? 1 : 0) + (process != null ? 1 : 0) + (service != null ? 1 : 0) > 1) {
+            throw new IllegalArgumentException("give one of pid, process or service, not several.");
         }
         if (!series.isEmpty() && metricsUrl == null) {
             throw new IllegalArgumentException("series needs metrics_url: the page to scrape them from.");
+        }
+        if (webhook != null && !webhook.matches("https?://\\S+")) {
+            throw new IllegalArgumentException("webhook '" + webhook + "' is not an http:// or https:// URL.");
         }
         if (webhook == null && alerts.stream().anyMatch(a -> a.channels().contains(Channel.WEBHOOK))) {
             throw new IllegalArgumentException("an alert notifies webhook but no webhook URL is set; add webhook: https://...");

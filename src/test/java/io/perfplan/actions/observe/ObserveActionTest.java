@@ -153,8 +153,36 @@ class ObserveActionTest {
             assertThat(stored.get(0).stepId()).isEqualTo("watch");
             assertThat(stored.get(0).message()).contains("log.errors > 2", "log.errors = 3");
             assertThat(received).hasSize(1);
-            assertThat(received.get(0)).contains("\"rule\":\"errors\"", "\"plan\":\"watch\"", "\"severity\":\"critical\"");
+            assertThat(received.get(0)).contains("\"event\":\"observe_alert\"", "\"plan\":\"watch\"", "alert 'errors' (critical)");
             assertThat(logs).anyMatch(l -> l.contains("alert 'errors' (critical)"));
+        }
+    }
+
+    @Test
+    void samplesTheProcessOfADeployedService() throws Exception {
+        RunReport r = run("""
+                plan: watch
+                steps:
+                  - id: up
+                    action: deploy
+                    with: {service: sleeper, version: "1", start: [sleep, "20"], health: {command: ["true"]}}
+                  - id: watch
+                    action: observe
+                    with: {service: sleeper, duration: 600ms, interval: 200ms, system: false}
+                  - id: missing
+                    action: observe
+                    continue_on_error: true
+                    with: {service: nobody, duration: 200ms, interval: 100ms, system: false}
+                """);
+        Object pid = step(r, "up").outputs().get("pid");
+        try {
+            StepReport s = step(r, "watch");
+            assertThat(s.status()).as(s.message() + " " + logs).isEqualTo(Status.PASSED);
+            assertThat(metric(s, "process.rss.max")).isPositive();
+            assertThat(metric(s, "process.threads.max")).isGreaterThanOrEqualTo(1);
+            assertThat(step(r, "missing").message()).contains("service 'nobody'", "perfplan deployments");
+        } finally {
+            ProcessHandle.of(((Number) pid).longValue()).ifPresent(ProcessHandle::destroy);
         }
     }
 
