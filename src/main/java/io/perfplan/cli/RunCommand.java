@@ -45,6 +45,9 @@ public final class RunCommand implements Callable<Integer> {
 
     @Option(names = "--report", paramLabel = "FILE", description = "Also write the run's HTML report to FILE (see `perfplan report`).")
     Path htmlReport;
+    @Option(names = "--otel", description = "Trace this run with OpenTelemetry (OTLP export, configured by the OTEL_* "
+            + "variables; default endpoint http://localhost:4318). Also on when OTEL_EXPORTER_OTLP_ENDPOINT or OTEL_TRACES_EXPORTER is set.")
+    boolean otel;
 
     @Mixin
     Common common;
@@ -76,8 +79,15 @@ public final class RunCommand implements Callable<Integer> {
         if (dryRun) {
             return dryRun(p, values, out);
         }
-        try (Database db = opened(opening)) {
-            Engine engine = new Engine(Services.actions(), db.runs(), Services.expressions());
+        io.perfplan.telemetry.RunTelemetry telemetry;
+        try {
+            telemetry = io.perfplan.telemetry.RunTelemetry.configure(otel, System.getenv());
+        } catch (IllegalArgumentException e) {
+            opening.thenAccept(Database::close);
+            throw new UsageException(e.getMessage());
+        }
+        try (Database db = opened(opening); telemetry) {
+            Engine engine = new Engine(Services.actions(), db.runs(), Services.expressions()).withTelemetry(telemetry);
             Cancellation cancel = new Cancellation();
             RunReport report;
             try (SignalCancellation signals = SignalCancellation.install(cancel)) {

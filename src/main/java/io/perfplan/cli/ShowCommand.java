@@ -49,6 +49,8 @@ public final class ShowCommand implements Callable<Integer> {
                     s.put(x.name(), Map.of("value", x.value(), "unit", x.unit(), "direction", x.direction()));
                 }
                 m.put("metrics", byStep);
+                m.put("alerts", runs.alerts(id).stream().map(a -> Map.of("step", a.stepId(), "rule", a.rule(),
+                        "severity", a.severity(), "message", a.message() == null ? "" : a.message(), "fired_at", a.firedAt().toString())).toList());
                 out.println(Json.write(m));
                 return ExitCode.OK;
             }
@@ -71,6 +73,13 @@ public final class ShowCommand implements Callable<Integer> {
                 out.println();
                 Reports.table(out, List.of("METRIC", "VALUE", "UNIT"),
                         metrics.stream().map(x -> List.of(x.stepId() + "." + x.name(), Reports.value(x.value()), x.unit())).toList());
+            }
+            List<RunRepository.AlertRow> alerts = runs.alerts(id);
+            if (!alerts.isEmpty()) {
+                out.println();
+                Reports.table(out, List.of("ALERT", "STEP", "SEVERITY", "FIRED", "MESSAGE"),
+                        alerts.stream().map(a -> List.of(a.rule(), a.stepId(), a.severity(), a.firedAt().toString(),
+                                a.message() == null ? "" : a.message())).toList());
             }
         }
         return ExitCode.OK;

@@ -47,6 +47,7 @@ public final class Engine {
     private final Expressions expressions;
     private final ObjectMapper json = InputsBinder.mapperForJson();
     private final RunHistory history;
+    private io.perfplan.telemetry.RunTelemetry telemetry = io.perfplan.telemetry.RunTelemetry.NONE;
     private final Deployments deployments;
 
     public Engine(ActionRegistry actions, RunRepository store, Expressions expressions) {
@@ -57,7 +58,12 @@ public final class Engine {
         this.deployments = new StoreDeployments(store.deployments());
     }
 
-    /** How a run is started. */
+    /** Traces runs with {@code telemetry} (each run a trace, each step attempt a span); returns this engine. */
+    public Engine withTelemetry(io.perfplan.telemetry.RunTelemetry telemetry) {
+        this.telemetry = telemetry;
+        return this;
+    }
+
     /** How a run is started; {@code environment} is what secrets and child processes see (normally the process's own). */
     public record RunOptions(String trigger, RunListener listener, Cancellation cancellation, Map<String, String> environment) {
         public static RunOptions cli(RunListener listener, Cancellation cancellation) {
@@ -114,6 +120,10 @@ public final class Engine {
         long runId = store.startRun(plan.name(), options.trigger(), masker.mask(toJson(params)),
                 plan.file() == null ? null : plan.file().toString());
         RunState state = new RunState(plan, runId, masker, options.listener());
+        state.trace = telemetry.startRun(plan.name(), runId);
+        if (!state.trace.traceId().isEmpty()) {
+            store.setTraceId(runId, state.trace.traceId());
+        }
         state.actions = actions.forPlan(plan);
         Cancellation runCancel = options.cancellation();
         ExecutorService pool = Executors.newCachedThreadPool(r -> {
@@ -174,6 +184,7 @@ public final class Engine {
         error = masker.mask(error);
         store.finishRun(runId, status.id(), error);
         plan.retention().ifPresent(keep -> applyRetention(plan, keep, options.listener()));
+        state.trace.end(status.id(), error, Duration.between(started, Instant.now()));
         RunReport report = new RunReport(runId, plan.name(), status, Duration.between(started, Instant.now()),
                 List.copyOf(state.reports()), error);
         options.listener().runFinished(report);
@@ -312,6 +323,8 @@ public final class Engine {
         Cancellation cancel = runCancel.child();
         RecordingStepContext ctx = new RecordingStepContext(String.valueOf(state.runId), state.plan.name(), step.id(), attempt,
                 state.workDir, state.environment, state.masker, state.listener, cancel, deadline, history, deployments);
+        ctx.trace = state.trace.startStep(step.id(), step.action(), attempt);
+        ctx.traceId = state.trace.traceId();
         Status status;
         String message = null;
         Map<String, Object> scope = state.scopeSnapshot();
@@ -376,6 +389,7 @@ public final class Engine {
                 .map(h -> new RunRepository.HistogramRow(step.id(), h.name(), h.encoded())).toList();
         store.finishStep(state.runId, rowId, step.id(), new RunRepository.StepResult(status.id(),
                 state.masker.mask(toJson(outputs)), message, metricRows, sampleRows, histRows));
+        ctx.trace.end(status.id(), message, took);
         return new Attempt(status, message, took, outputs, metrics, rowId);
     }
 
@@ -530,6 +544,7 @@ public final class Engine {
         Map<String, String> environment = Map.of();
         ActionRegistry actions;
         Map<String, Object> scope;
+        io.perfplan.telemetry.RunTelemetry.RunTrace trace = io.perfplan.telemetry.RunTelemetry.RunTrace.NONE;
         private final List<StepReport> reports = new ArrayList<>();
 
         RunState(Plan plan, long runId, SecretMasker masker, RunListener listener) {

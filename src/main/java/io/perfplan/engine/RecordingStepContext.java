@@ -37,6 +37,9 @@ final class RecordingStepContext implements StepContext {
     final List<Histogram> histograms = new ArrayList<>();
     final Map<String, Object> outputs = new LinkedHashMap<>();
     private final List<Process> processes = new CopyOnWriteArrayList<>();
+    /** This attempt's span, and the run's trace id (empty when telemetry is off); set by the engine. */
+    io.perfplan.telemetry.RunTelemetry.StepTrace trace = io.perfplan.telemetry.RunTelemetry.StepTrace.NONE;
+    String traceId = "";
 
     RecordingStepContext(String runId, String planName, String stepId, int attempt, Path workDir,
                          Map<String, String> environment, SecretMasker masker, RunListener listener,
@@ -105,6 +108,7 @@ final class RecordingStepContext implements StepContext {
     public synchronized void histogram(String name, byte[] encoded) {
         histograms.removeIf(h -> h.name().equals(name));
         histograms.add(new Histogram(name, encoded.clone()));
+        trace.histogram(name, encoded);
     }
 
     @Override
@@ -115,6 +119,33 @@ final class RecordingStepContext implements StepContext {
     @Override
     public void log(String message) {
         listener.stepLog(stepId, masker.mask(message));
+    }
+
+    @Override
+    public void alert(String rule, String severity, String message, java.time.Instant firedAt) {
+        String masked = masker.mask(message);
+        log(masked);
+        try {
+            history.recordAlert(Long.parseLong(runId), stepId, masker.mask(rule), severity, masked, firedAt);
+        } catch (UnsupportedOperationException ignored) {
+            // a history without a store: the log line is all there is
+        }
+    }
+
+    @Override
+    public io.perfplan.telemetry.SpanScope span(String name) {
+        return trace.child(name);
+    }
+
+    @Override
+    public java.util.Optional<String> traceId() {
+        return traceId.isEmpty() ? java.util.Optional.empty() : java.util.Optional.of(traceId);
+    }
+
+    @Override
+    public java.time.Instant runStarted() {
+        return history == null ? java.time.Instant.now()
+                : history.runStarted(Long.parseLong(runId)).orElseGet(java.time.Instant::now);
     }
 
     @Override

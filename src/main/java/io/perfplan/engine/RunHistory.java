@@ -48,6 +48,16 @@ public interface RunHistory {
      */
     List<Point> series(String plan, String stepId, String metric, long beforeRunId, List<String> statuses, int limit);
 
+    /** When run {@code runId} started. */
+    default Optional<Instant> runStarted(long runId) {
+        return Optional.empty();
+    }
+
+    /** Stores an alert raised by step {@code stepId} of run {@code runId}. */
+    default void recordAlert(long runId, String stepId, String rule, String severity, String message, Instant firedAt) {
+        throw new UnsupportedOperationException("this run history cannot store alerts");
+    }
+
     /** Makes {@code runId} the baseline {@code name} (creating or replacing it). */
     void setBaseline(String name, String plan, long runId, boolean pinned, Integer window);
 }

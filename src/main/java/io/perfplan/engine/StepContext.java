@@ -55,6 +55,32 @@ public interface StepContext {
      */
     Process track(Process process);
 
+    /**
+     * Records an alert (stored with the run, secrets masked) and logs its message. The default only
+     * logs it, for contexts without a store.
+     */
+    default void alert(String rule, String severity, String message, java.time.Instant firedAt) {
+        log(message);
+    }
+
+    /** When the run started, for actions that look back over the whole run; now when unknown. */
+    default java.time.Instant runStarted() {
+        return java.time.Instant.now();
+    }
+
+    /**
+     * Opens a child span of this step's span (e.g. a loadtest stage) when telemetry is on; close it
+     * when the work ends. The default, and the answer when telemetry is off, costs nothing.
+     */
+    default io.perfplan.telemetry.SpanScope span(String name) {
+        return io.perfplan.telemetry.SpanScope.NONE;
+    }
+
+    /** The W3C trace id (32 hex digits) of the run when telemetry is on, else empty. */
+    default java.util.Optional<String> traceId() {
+        return java.util.Optional.empty();
+    }
+
     /** Read access to stored runs and baselines (and setting baselines), for gates such as {@code validate}. */
     default RunHistory history() {
         throw new UnsupportedOperationException("this step context has no access to the run history");

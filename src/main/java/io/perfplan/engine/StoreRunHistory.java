@@ -57,6 +57,16 @@ final class StoreRunHistory implements RunHistory {
         baselines.put(new BaselineRepository.BaselineRow(name, plan, runId, pinned, window, Instant.now()));
     }
 
+    @Override
+    public Optional<Instant> runStarted(long runId) {
+        return runs.run(runId).map(RunRepository.RunRow::startedAt);
+    }
+
+    @Override
+    public void recordAlert(long runId, String stepId, String rule, String severity, String message, Instant firedAt) {
+        runs.recordAlert(new RunRepository.AlertRow(runId, stepId, rule, severity, message, firedAt));
+    }
+
     static Unit unit(String stored) {
         try {
             return Unit.fromSymbol(stored == null ? "" : stored);

@@ -74,6 +74,32 @@ public final class RunRepository {
         update("UPDATE runs SET trace_id = ? WHERE id = ?", "record the trace id", traceId, runId);
     }
 
+    /** An alert of an {@code observe} step. */
+    public record AlertRow(long runId, String stepId, String rule, String severity, String message, Instant firedAt) {}
+
+    public void recordAlert(AlertRow a) {
+        update("INSERT INTO alerts (run_id, step_id, rule, severity, message, fired_at) VALUES (?, ?, ?, ?, ?, ?)",
+                "record an alert", a.runId(), a.stepId(), a.rule(), a.severity(), a.message(), Timestamp.from(a.firedAt()));
+    }
+
+    /** The alerts of a run, in the order they fired. */
+    public List<AlertRow> alerts(long runId) {
+        String sql = "SELECT run_id, step_id, rule, severity, message, fired_at FROM alerts WHERE run_id = ? ORDER BY fired_at, id";
+        try (Connection c = ds.getConnection(); PreparedStatement ps = c.prepareStatement(sql)) {
+            ps.setLong(1, runId);
+            List<AlertRow> out = new ArrayList<>();
+            try (ResultSet rs = ps.executeQuery()) {
+                while (rs.next()) {
+                    out.add(new AlertRow(rs.getLong(1), rs.getString(2), rs.getString(3), rs.getString(4), rs.getString(5),
+                            rs.getTimestamp(6).toInstant()));
+                }
+            }
+            return out;
+        } catch (SQLException e) {
+            throw fail("read the alerts of run " + runId, e);
+        }
+    }
+
     public void finishRun(long runId, String status, String error) {
         update("UPDATE runs SET status = ?, finished_at = ?, error = ? WHERE id = ?", "record the end of the run",
                 status, Timestamp.from(Instant.now()), error, runId);

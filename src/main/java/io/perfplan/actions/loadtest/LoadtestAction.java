@@ -78,7 +78,8 @@ public final class LoadtestAction implements Action<LoadtestInputs> {
             List.of(new ActionSpec.OutputSpec("summary", "one line: requests, throughput, p99, errors"),
                     new ActionSpec.OutputSpec("capacity", "stress mode: highest rate that held, requests per second"),
                     new ActionSpec.OutputSpec("break_rate", "stress mode: rate at which the until condition held (0 if never)"),
-                    new ActionSpec.OutputSpec("aborted", "true when a live threshold stopped the test early")),
+                    new ActionSpec.OutputSpec("aborted", "true when a live threshold stopped the test early"),
+                    new ActionSpec.OutputSpec("trace_id", "with trace_sample: the trace id sent in traceparent headers")),
             metricSpecs(), EXAMPLE);
 
     private static List<MetricSpec> metricSpecs() {
@@ -132,6 +133,19 @@ public final class LoadtestAction implements Action<LoadtestInputs> {
     @Override
     public Outcome execute(LoadtestInputs in, StepContext ctx) throws Exception {
         LoadTest test = toLoadTest(in);
+        if (in.traceSample().fraction() > 0) {
+            String traceId = ctx.traceId().orElseGet(io.perfplan.core.load.TraceSampling::randomTraceId);
+            test = test.withTrace(new io.perfplan.core.load.TraceSampling(traceId, in.traceSample().fraction()));
+            ctx.output("trace_id", traceId);
+            ctx.log("traceparent on " + in.traceSample() + " of requests, trace id " + traceId);
+        }
+        try (var span = ctx.span(in.stress() != null ? "loadtest.stress" : "loadtest.run")) {
+            span.attribute("perfplan.loadtest.target", test.requests().get(0).url().toString());
+            return run(in, test, ctx);
+        }
+    }
+
+    private Outcome run(LoadtestInputs in, LoadTest test, StepContext ctx) throws Exception {
         String target = test.requests().get(0).url().getScheme() + "://" + test.requests().get(0).url().getAuthority();
         boolean terminal = System.console() != null;
         Consumer<Progress> progress = terminal ? p -> ctx.log(p.line()) : p -> { };

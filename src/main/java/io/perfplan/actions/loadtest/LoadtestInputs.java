@@ -60,6 +60,10 @@ public record LoadtestInputs(
         Duration thresholdWindow,
         @JsonPropertyDescription("trust any TLS certificate (self-signed test targets; default false)")
         Boolean insecure,
+        @JsonPropertyDescription("send a W3C traceparent header on this share of requests, e.g. 1% (default 0): the run's "
+                + "trace id (a random one when telemetry is off; see output trace_id) and a fresh span id per request, so "
+                + "the target's traces link back to the run")
+        io.perfplan.plan.Percent traceSample,
         @JsonPropertyDescription("stress mode: step the rate up until a condition holds and report the capacity")
         StressInput stress) {
 
@@ -128,6 +132,10 @@ public record LoadtestInputs(
         delayAbortEval = delayAbortEval == null ? Duration.ZERO : delayAbortEval;
         thresholdWindow = thresholdWindow == null ? Duration.ofSeconds(10) : thresholdWindow;
         insecure = insecure != null && insecure;
+        traceSample = traceSample == null ? new io.perfplan.plan.Percent(0) : traceSample;
+        if (traceSample.value() < 0 || traceSample.value() > 100) {
+            throw new IllegalArgumentException("trace_sample must be between 0% and 100%");
+        }
         if (url != null && !requests.isEmpty()) {
             throw new IllegalArgumentException("set either url or requests, not both");
         }

@@ -43,14 +43,22 @@ final class HttpConnection extends ChannelInboundHandlerAdapter implements Respo
      * same buffer again once the previous write has released it (nothing is allocated per request);
      * in the rare case the last write is still pending, it writes a duplicate of the shared copy.
      */
-    void send(int templateIndex, long intended, boolean measuredRequest, ByteBuf shared, boolean head) {
+    void send(int templateIndex, int bufferIndex, long intended, boolean measuredRequest, ByteBuf shared, boolean head,
+              int spanIdOffset, long spanId) {
         template = templateIndex;
         intendedNanos = intended;
         measured = measuredRequest;
         inFlight = true;
         bodyLength = 0;
         parser.expect(head);
-        ByteBuf out = ownCopy(templateIndex, shared);
+        ByteBuf out = ownCopy(bufferIndex, shared);
+        if (spanIdOffset >= 0) {
+            // a fresh span id for this request, written over the previous one (16 hex digits, no allocation)
+            int at = out.readerIndex() + spanIdOffset;
+            for (int i = 0; i < 16; i++) {
+                out.setByte(at + i, TraceSampling.HEX[(int) (spanId >>> (60 - 4 * i)) & 0xF]);
+            }
+        }
         if (countBytes) {
             worker.current.addBytesOut(out.readableBytes());
         }

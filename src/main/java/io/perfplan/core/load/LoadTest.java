@@ -23,13 +23,24 @@ import java.util.function.Consumer;
  * @param thresholdWindow the sliding window live thresholds look at
  * @param insecureTls    trust any server certificate (self-signed test targets)
  * @param eventLoops     event-loop threads; 0 picks min(available processors, connections)
+ * @param trace          W3C traceparent headers on a sampled share of requests ({@link TraceSampling#NONE}: none)
  */
 public record LoadTest(List<RequestTemplate> requests, LoadModel model, Duration warmup, long maxRequests,
                        Duration timeout, List<ResponseCheck> checks, List<MetricCondition> thresholds,
                        boolean abortOnFail, Duration delayAbortEval, Duration thresholdWindow,
-                       boolean insecureTls, int eventLoops) {
+                       boolean insecureTls, int eventLoops, TraceSampling trace) {
+
+    /** A test without traceparent headers. */
+    public LoadTest(List<RequestTemplate> requests, LoadModel model, Duration warmup, long maxRequests,
+                    Duration timeout, List<ResponseCheck> checks, List<MetricCondition> thresholds,
+                    boolean abortOnFail, Duration delayAbortEval, Duration thresholdWindow,
+                    boolean insecureTls, int eventLoops) {
+        this(requests, model, warmup, maxRequests, timeout, checks, thresholds, abortOnFail, delayAbortEval, thresholdWindow,
+                insecureTls, eventLoops, TraceSampling.NONE);
+    }
 
     public LoadTest {
+        trace = trace == null ? TraceSampling.NONE : trace;
         requests = List.copyOf(requests);
         if (requests.isEmpty()) {
             throw new IllegalArgumentException("a load test needs at least one request (url)");
@@ -71,35 +82,39 @@ public record LoadTest(List<RequestTemplate> requests, LoadModel model, Duration
     }
 
     public LoadTest withWarmup(Duration d) {
-        return new LoadTest(requests, model, d, maxRequests, timeout, checks, thresholds, abortOnFail, delayAbortEval, thresholdWindow, insecureTls, eventLoops);
+        return new LoadTest(requests, model, d, maxRequests, timeout, checks, thresholds, abortOnFail, delayAbortEval, thresholdWindow, insecureTls, eventLoops, trace);
     }
 
     public LoadTest withMaxRequests(long n) {
-        return new LoadTest(requests, model, warmup, n, timeout, checks, thresholds, abortOnFail, delayAbortEval, thresholdWindow, insecureTls, eventLoops);
+        return new LoadTest(requests, model, warmup, n, timeout, checks, thresholds, abortOnFail, delayAbortEval, thresholdWindow, insecureTls, eventLoops, trace);
     }
 
     public LoadTest withTimeout(Duration d) {
-        return new LoadTest(requests, model, warmup, maxRequests, d, checks, thresholds, abortOnFail, delayAbortEval, thresholdWindow, insecureTls, eventLoops);
+        return new LoadTest(requests, model, warmup, maxRequests, d, checks, thresholds, abortOnFail, delayAbortEval, thresholdWindow, insecureTls, eventLoops, trace);
     }
 
     public LoadTest withChecks(List<ResponseCheck> c) {
-        return new LoadTest(requests, model, warmup, maxRequests, timeout, c, thresholds, abortOnFail, delayAbortEval, thresholdWindow, insecureTls, eventLoops);
+        return new LoadTest(requests, model, warmup, maxRequests, timeout, c, thresholds, abortOnFail, delayAbortEval, thresholdWindow, insecureTls, eventLoops, trace);
     }
 
     public LoadTest withThresholds(List<MetricCondition> t, boolean abort, Duration delay, Duration window) {
-        return new LoadTest(requests, model, warmup, maxRequests, timeout, checks, t, abort, delay, window, insecureTls, eventLoops);
+        return new LoadTest(requests, model, warmup, maxRequests, timeout, checks, t, abort, delay, window, insecureTls, eventLoops, trace);
     }
 
     public LoadTest withModel(LoadModel m) {
-        return new LoadTest(requests, m, warmup, maxRequests, timeout, checks, thresholds, abortOnFail, delayAbortEval, thresholdWindow, insecureTls, eventLoops);
+        return new LoadTest(requests, m, warmup, maxRequests, timeout, checks, thresholds, abortOnFail, delayAbortEval, thresholdWindow, insecureTls, eventLoops, trace);
     }
 
     public LoadTest withInsecureTls(boolean insecure) {
-        return new LoadTest(requests, model, warmup, maxRequests, timeout, checks, thresholds, abortOnFail, delayAbortEval, thresholdWindow, insecure, eventLoops);
+        return new LoadTest(requests, model, warmup, maxRequests, timeout, checks, thresholds, abortOnFail, delayAbortEval, thresholdWindow, insecure, eventLoops, trace);
     }
 
     public LoadTest withEventLoops(int n) {
-        return new LoadTest(requests, model, warmup, maxRequests, timeout, checks, thresholds, abortOnFail, delayAbortEval, thresholdWindow, insecureTls, n);
+        return new LoadTest(requests, model, warmup, maxRequests, timeout, checks, thresholds, abortOnFail, delayAbortEval, thresholdWindow, insecureTls, n, trace);
+    }
+
+    public LoadTest withTrace(TraceSampling t) {
+        return new LoadTest(requests, model, warmup, maxRequests, timeout, checks, thresholds, abortOnFail, delayAbortEval, thresholdWindow, insecureTls, eventLoops, t);
     }
 
     /** Live hooks of one run: a progress callback (once per second, on the runner's thread) and a cancellation poll. */

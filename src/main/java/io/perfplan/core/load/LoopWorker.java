@@ -36,7 +36,12 @@ final class LoopWorker {
         final String host;
         final SslContext ssl;
         final Transport transport;
+        /** Requests by template; when tracing, followed by each template's traced variant (index + templates). */
         final byte[][] encoded;
+        /** Where the span id of a traced variant starts in its bytes; -1 for untraced requests. */
+        final int[] spanIdOffset;
+        final double traceFraction;
+        final int templates;
         final boolean[] head;
         final int[] cumulativeWeights;
         final List<ResponseCheck> checks;
@@ -59,7 +64,21 @@ final class LoopWorker {
             this.ssl = ssl;
             this.transport = transport;
             int n = test.requests().size();
-            encoded = new byte[n][];
+            templates = n;
+            traceFraction = test.trace().fraction();
+            boolean traced = traceFraction > 0;
+            encoded = new byte[traced ? 2 * n : n][];
+            spanIdOffset = new int[encoded.length];
+            java.util.Arrays.fill(spanIdOffset, -1);
+            if (traced) {
+                String value = test.trace().template();
+                byte[] marker = (TraceSampling.HEADER + ": " + value).getBytes(java.nio.charset.StandardCharsets.ISO_8859_1);
+                for (int i = 0; i < n; i++) {
+                    encoded[n + i] = test.requests().get(i).encode(TraceSampling.HEADER, value);
+                    spanIdOffset[n + i] = indexOf(encoded[n + i], marker) + TraceSampling.HEADER.length() + 2
+                            + TraceSampling.spanIdOffsetInValue();
+                }
+            }
             head = new boolean[n];
             cumulativeWeights = new int[n];
             int sum = 0;
@@ -79,6 +98,19 @@ final class LoopWorker {
             this.open = test.model() instanceof LoadModel.Open o ? o : null;
             this.thinkNanos = test.model() instanceof LoadModel.Closed c ? c.think().toNanos() : 0;
             this.finished = new CountDownLatch(workers);
+        }
+
+        private static int indexOf(byte[] bytes, byte[] part) {
+            outer:
+            for (int i = 0; i <= bytes.length - part.length; i++) {
+                for (int j = 0; j < part.length; j++) {
+                    if (bytes[i + j] != part[j]) {
+                        continue outer;
+                    }
+                }
+                return i;
+            }
+            throw new IllegalStateException("the traceparent header is missing from the encoded request");
         }
 
         void startAt(long nanos) {
@@ -318,7 +350,12 @@ final class LoopWorker {
 
     private void send(HttpConnection c, int template, long intended, boolean measured) {
         inFlight++;
-        c.send(template, intended, measured, encoded[template], ctx.head[template]);
+        if (ctx.traceFraction > 0 && random.nextDouble() < ctx.traceFraction) {
+            int traced = template + ctx.templates;
+            c.send(template, traced, intended, measured, encoded[traced], ctx.head[template], ctx.spanIdOffset[traced], random.nextLong() | 1L);
+        } else {
+            c.send(template, template, intended, measured, encoded[template], ctx.head[template], -1, 0);
+        }
         if (measured) {
             if (measuredSends++ == 0) {
                 firstSendNanos = c.sentNanos;

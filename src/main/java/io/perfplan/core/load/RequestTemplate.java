@@ -62,6 +62,11 @@ public record RequestTemplate(String name, URI url, String method, Map<String, S
 
     /** The request as bytes on the wire (HTTP/1.1, keep-alive). */
     byte[] encode() {
+        return encode(null, null);
+    }
+
+    /** The request with one more header (placed after the plan's own headers). */
+    byte[] encode(String extraName, String extraValue) {
         String path = url.getRawPath() == null || url.getRawPath().isEmpty() ? "/" : url.getRawPath();
         if (url.getRawQuery() != null) {
             path += "?" + url.getRawQuery();
@@ -78,6 +83,9 @@ public record RequestTemplate(String name, URI url, String method, Map<String, S
             host |= key.equals("host");
             agent |= key.equals("user-agent");
             head.append(h.getKey()).append(": ").append(h.getValue()).append("\r\n");
+        }
+        if (extraName != null) {
+            head.append(extraName).append(": ").append(extraValue).append("\r\n");
         }
         if (!host) {
             head.append("Host: ").append(hostHeader()).append("\r\n");
