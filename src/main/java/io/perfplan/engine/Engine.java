@@ -290,7 +290,8 @@ public final class Engine {
         long deadline = step.timeout().map(t -> Math.min(start + t.toNanos(), runDeadline)).orElse(runDeadline);
         Cancellation cancel = runCancel.child();
         RecordingStepContext ctx = new RecordingStepContext(String.valueOf(state.runId), state.plan.name(), step.id(), attempt,
-                state.workDir, state.environment, state.masker, state.listener, cancel, deadline, history);
+                state.workDir, state.environment, state.masker, state.listener, cancel, deadline, history)
+                .withOptimizations(new StoreOptimizations(store.optimizations(), state.runId, state.plan.name(), step.id(), attempt));
         Status status;
         String message = null;
         Map<String, Object> scope = state.scopeSnapshot();

@@ -30,6 +30,7 @@ final class RecordingStepContext implements StepContext {
     private final Cancellation cancellation;
     private final long deadlineNanos;
     private final RunHistory history;
+    private Optimizations optimizations;
 
     final Map<String, StepReport.RecordedMetric> metrics = new LinkedHashMap<>();
     final List<Samples> samples = new ArrayList<>();
@@ -142,6 +143,20 @@ final class RecordingStepContext implements StepContext {
     @Override
     public RunHistory history() {
         return history;
+    }
+
+    /** Gives the step access to stored optimizations (set by the engine before the action runs). */
+    RecordingStepContext withOptimizations(Optimizations optimizations) {
+        this.optimizations = optimizations;
+        return this;
+    }
+
+    @Override
+    public Optimizations optimizations() {
+        if (optimizations == null) {
+            return StepContext.super.optimizations();
+        }
+        return optimizations;
     }
 
     /** Ends every tracked process that is still running, with its descendants. */

@@ -59,4 +59,9 @@ public interface StepContext {
     default RunHistory history() {
         throw new UnsupportedOperationException("this step context has no access to the run history");
     }
+
+    /** Storage of tuning trials and of configuration changes that can be undone, for {@code optimize} and {@code rollback}. */
+    default Optimizations optimizations() {
+        throw new UnsupportedOperationException("this step context has no access to stored optimizations");
+    }
 }
