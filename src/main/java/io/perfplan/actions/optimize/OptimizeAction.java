@@ -22,6 +22,7 @@ import io.perfplan.engine.Optimizations;
 import io.perfplan.engine.Outcome;
 import io.perfplan.engine.StepContext;
 import io.perfplan.engine.Unit;
+import io.perfplan.plan.Quantities;
 import java.io.IOException;
 import java.nio.file.Path;
 import java.util.ArrayList;
@@ -102,7 +103,7 @@ public final class OptimizeAction implements Action<OptimizeInputs> {
         return Optional.of(String.format(Locale.ROOT, "would search %d parameter(s) (%s) with %s over at most %d trials or %s, "
                         + "%d run(s) per configuration, optimizing %s (%s)%s",
                 space.parameters().size(), String.join(", ", space.names()), name(spec.resolvedStrategy()),
-                in.budget().trials(), in.budget().time(), in.repeats(), MetricChoice.parse(in.objective().metric()).name(),
+                in.budget().trials(), Quantities.format(in.budget().time()), in.repeats(), MetricChoice.parse(in.objective().metric()).name(),
                 name(in.objective().goal()),
                 in.apply() == null ? "" : ", and write the winner to " + in.apply().file() + " only if it beats the current "
                         + "configuration by " + in.accept().minImprovement() + " at alpha " + in.accept().alpha()));
@@ -117,7 +118,7 @@ public final class OptimizeAction implements Action<OptimizeInputs> {
         Optimizations store = ctx.optimizations();
         SearchSpec spec = searchSpec(in, space, current);
         ctx.log("searching with " + name(spec.resolvedStrategy()) + " (grid of " + space.gridSize() + " configurations; budget "
-                + in.budget().trials() + " trials, " + in.budget().time() + ")");
+                + in.budget().trials() + " trials, " + Quantities.format(in.budget().time()) + ")");
         Tuner tuner = new Tuner(trials, t -> record(t, store, ctx, metric), ctx::cancelled, ctx::log);
         SearchResult result = tuner.search(spec);
 
