@@ -291,7 +291,9 @@ public final class Engine {
         Cancellation cancel = runCancel.child();
         RecordingStepContext ctx = new RecordingStepContext(String.valueOf(state.runId), state.plan.name(), step.id(), attempt,
                 state.workDir, state.environment, state.masker, state.listener, cancel, deadline, history)
-                .withOptimizations(new StoreOptimizations(store.optimizations(), state.runId, state.plan.name(), step.id(), attempt));
+                .withOptimizations(new StoreOptimizations(store.optimizations(), state.runId, state.plan.name(), step.id(), attempt))
+                .withNestedSteps(new NestedSteps(actions, String.valueOf(state.runId), state.plan.name(), step.id(), attempt,
+                        state.workDir, state.environment, state.masker, state.listener, cancel, deadline, history));
         Status status;
         String message = null;
         Map<String, Object> scope = state.scopeSnapshot();

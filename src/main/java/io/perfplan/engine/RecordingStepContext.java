@@ -31,6 +31,7 @@ final class RecordingStepContext implements StepContext {
     private final long deadlineNanos;
     private final RunHistory history;
     private Optimizations optimizations;
+    private StepRunner nestedSteps;
 
     final Map<String, StepReport.RecordedMetric> metrics = new LinkedHashMap<>();
     final List<Samples> samples = new ArrayList<>();
@@ -149,6 +150,17 @@ final class RecordingStepContext implements StepContext {
     RecordingStepContext withOptimizations(Optimizations optimizations) {
         this.optimizations = optimizations;
         return this;
+    }
+
+    /** Lets the step run nested steps (set by the engine before the action runs). */
+    RecordingStepContext withNestedSteps(StepRunner runner) {
+        this.nestedSteps = runner;
+        return this;
+    }
+
+    @Override
+    public StepRunner nestedSteps() {
+        return nestedSteps == null ? StepContext.super.nestedSteps() : nestedSteps;
     }
 
     @Override

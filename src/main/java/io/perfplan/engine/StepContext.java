@@ -64,4 +64,9 @@ public interface StepContext {
     default Optimizations optimizations() {
         throw new UnsupportedOperationException("this step context has no access to stored optimizations");
     }
+
+    /** Runs steps nested in this one (e.g. an {@code optimize} trial made of a deploy and a load test). */
+    default StepRunner nestedSteps() {
+        throw new UnsupportedOperationException("this step context cannot run nested steps");
+    }
 }

@@ -12,6 +12,7 @@ import io.perfplan.core.tuning.SearchResult;
 import io.perfplan.core.tuning.SearchSpec;
 import io.perfplan.core.tuning.Trial;
 import io.perfplan.core.tuning.TrialFailedException;
+import io.perfplan.core.tuning.TrialRunner;
 import io.perfplan.core.tuning.Tuner;
 import io.perfplan.engine.Action;
 import io.perfplan.engine.ActionSpec;
@@ -67,13 +68,13 @@ public final class OptimizeAction implements Action<OptimizeInputs> {
     @Override
     public ActionSpec<OptimizeInputs> spec() {
         return new ActionSpec<>("optimize",
-                "Tune parameters by experiment: run a trial command per configuration (grid, seeded random or successive "
-                        + "halving within a budget of trials and time; values reach the command as {{trial.<name>}}), measure "
+                "Tune parameters by experiment: run a trial per configuration — a command, or nested steps such as a deploy "
+                        + "then a loadtest — (grid, seeded random or successive halving within a budget of trials and time; "
+                        + "values reach the trial as {{trial.<name>}}), measure "
                         + "the current configuration too, re-measure the winner against it on fresh interleaved runs "
                         + "(Mann-Whitney + bootstrap), and write it to a file atomically only when the gain is at least "
                         + "min_improvement and significant. Every trial is stored and shown by `perfplan show`; the written "
-                        + "file's previous content is kept, and a `rollback` step with `optimization: <step>` puts it back. "
-                        + "Trials are commands only (nested steps are not supported yet).",
+                        + "file's previous content is kept, so it can be put back.",
                 OptimizeInputs.class,
                 List.of(new OutputSpec("best", "The best configuration found (parameter name → value), or null when no trial succeeded."),
                         new OutputSpec("current", "The current configuration, as given."),
@@ -103,7 +104,7 @@ public final class OptimizeAction implements Action<OptimizeInputs> {
         return Optional.of(String.format(Locale.ROOT, "would search %d parameter(s) (%s) with %s over at most %d trials or %s, "
                         + "%d run(s) per configuration, optimizing %s (%s)%s",
                 space.parameters().size(), String.join(", ", space.names()), name(spec.resolvedStrategy()),
-                in.budget().trials(), Quantities.format(in.budget().time()), in.repeats(), MetricChoice.parse(in.objective().metric()).name(),
+                in.budget().trials(), Quantities.format(in.budget().time()), in.repeats(), TrialMetric.of(in).name(),
                 name(in.objective().goal()),
                 in.apply() == null ? "" : ", and write the winner to " + in.apply().file() + " only if it beats the current "
                         + "configuration by " + in.accept().minImprovement() + " at alpha " + in.accept().alpha()));
@@ -113,8 +114,20 @@ public final class OptimizeAction implements Action<OptimizeInputs> {
     public Outcome execute(OptimizeInputs in, StepContext ctx) {
         ParameterSpace space = in.space();
         Configuration current = in.current() == null ? null : space.configuration(in.current());
-        MetricChoice metric = MetricChoice.parse(in.objective().metric());
-        CommandTrials trials = new CommandTrials(in.trial(), metric, ctx, new CommandBenchmark(new CommandRunner()));
+        TrialMetric metric = TrialMetric.of(in);
+        TrialRunner trials;
+        if (in.trial().steps() != null) {
+            StepTrials steps = new StepTrials(in.trial(), metric.name(), ctx);
+            try {
+                steps.check(current != null ? current : space.grid(1).get(0));
+            } catch (IllegalArgumentException e) {
+                return Outcome.fail("trial.steps: " + e.getMessage());
+            }
+            trials = steps;
+        } else {
+            trials = new CommandTrials(in.trial(), MetricChoice.parse(in.objective().metric()), ctx,
+                    new CommandBenchmark(new CommandRunner()));
+        }
         Optimizations store = ctx.optimizations();
         SearchSpec spec = searchSpec(in, space, current);
         ctx.log("searching with " + name(spec.resolvedStrategy()) + " (grid of " + space.gridSize() + " configurations; budget "
@@ -142,7 +155,7 @@ public final class OptimizeAction implements Action<OptimizeInputs> {
         }
         ctx.output("best", best.configuration().values());
         best.configuration().values().forEach((k, v) -> number(v).ifPresent(x -> ctx.metric("best." + k, x, Unit.COUNT, Direction.NEUTRAL)));
-        ctx.log(String.format(Locale.ROOT, "best: %s (%s %.4g%s)", best.configuration(), metric.name(), best.objective(), metric.quantity().unit.symbol()));
+        ctx.log(String.format(Locale.ROOT, "best: %s (%s %.4g%s)", best.configuration(), metric.name(), best.objective(), metric.unit().symbol()));
         if (current == null) {
             return decided(ctx, false, "No current configuration was given, so the best one is reported but not applied.");
         }
@@ -151,13 +164,13 @@ public final class OptimizeAction implements Action<OptimizeInputs> {
         }
         if (!result.current().failed() && !spec.objective().better(best.objective(), result.current().objective())) {
             return decided(ctx, false, String.format(Locale.ROOT, "No configuration beat the current one in the search (best %.4g, "
-                    + "current %.4g %s); nothing applied.", best.objective(), result.current().objective(), metric.quantity().unit.symbol()));
+                    + "current %.4g %s); nothing applied.", best.objective(), result.current().objective(), metric.unit().symbol()));
         }
         return confirmAndApply(in, ctx, trials, spec.objective(), best.configuration(), current, store);
     }
 
     /** Applies the winner (when apply is set), compares it with the current configuration on fresh runs, and undoes the file unless accepted. */
-    private Outcome confirmAndApply(OptimizeInputs in, StepContext ctx, CommandTrials trials, Objective objective,
+    private Outcome confirmAndApply(OptimizeInputs in, StepContext ctx, TrialRunner trials, Objective objective,
                                     Configuration best, Configuration current, Optimizations store) {
         Path file = in.apply() == null ? null : ctx.workDir().resolve(in.apply().file()).normalize();
         ConfigFile.Snapshot before = null;
@@ -195,12 +208,12 @@ public final class OptimizeAction implements Action<OptimizeInputs> {
         }
         double[] c = currentRuns.stream().mapToDouble(Double::doubleValue).toArray();
         double[] b = bestRuns.stream().mapToDouble(Double::doubleValue).toArray();
-        MetricChoice metric = MetricChoice.parse(in.objective().metric());
-        ctx.samples("confirm.current", c, metric.quantity().unit);
-        ctx.samples("confirm.best", b, metric.quantity().unit);
+        TrialMetric metric = TrialMetric.of(in);
+        ctx.samples("confirm.current", c, metric.unit());
+        ctx.samples("confirm.best", b, metric.unit());
         Improvement verdict = Improvement.test(c, b, objective, in.accept().minImprovement().fraction(), in.accept().alpha(), in.seed());
-        ctx.metric("objective.current", objective.value(c), metric.quantity().unit, Direction.NEUTRAL);
-        ctx.metric("objective.best", objective.value(b), metric.quantity().unit, Direction.NEUTRAL);
+        ctx.metric("objective.current", objective.value(c), metric.unit(), Direction.NEUTRAL);
+        ctx.metric("objective.best", objective.value(b), metric.unit(), Direction.NEUTRAL);
         ctx.metric("improvement", verdict.improvement() * 100, Unit.PERCENT, Direction.HIGHER_IS_BETTER);
         ctx.metric("p_value", verdict.pValue(), Unit.COUNT, Direction.NEUTRAL);
         ctx.output("improvement", Double.isNaN(verdict.improvement()) ? null : verdict.improvement() * 100);
@@ -235,17 +248,17 @@ public final class OptimizeAction implements Action<OptimizeInputs> {
         return Outcome.pass(decision);
     }
 
-    private static void record(Trial t, Optimizations store, StepContext ctx, MetricChoice metric) {
+    private static void record(Trial t, Optimizations store, StepContext ctx, TrialMetric metric) {
         store.recordTrial(new Optimizations.TrialRecord(t.number(), name(t.role()), t.rung(), t.configuration().values(), t.samples(),
                 t.failed() ? null : t.objective(), t.failed() ? ctx.mask(t.error()) : null, t.took()));
         String who = t.role() == Trial.Role.CURRENT ? "current" : "trial " + t.number() + (t.rung() > 0 ? " (rung " + t.rung() + ")" : "");
         ctx.log(t.failed() ? who + " " + t.configuration() + " failed: " + t.error()
                 : String.format(Locale.ROOT, "%s %s: %s %.4g%s over %d run(s)", who, t.configuration(), metric.name(), t.objective(),
-                metric.quantity().unit.symbol(), t.samples().length));
+                metric.unit().symbol(), t.samples().length));
     }
 
     private static SearchSpec searchSpec(OptimizeInputs in, ParameterSpace space, Configuration current) {
-        MetricChoice metric = MetricChoice.parse(in.objective().metric());
+        TrialMetric metric = TrialMetric.of(in);
         return new SearchSpec(space, current, new Objective(metric.statistic(), in.objective().goal()), in.strategy(),
                 new Budget(in.budget().trials(), in.budget().time()), in.repeats(), in.seed());
     }

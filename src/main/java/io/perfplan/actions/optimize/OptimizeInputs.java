@@ -83,8 +83,12 @@ public record OptimizeInputs(
             space.configuration(current);
         }
         Set<String> used = new LinkedHashSet<>();
-        for (String arg : trial.command()) {
-            used.addAll(Configuration.placeholders(arg));
+        for (String text : trial.texts()) {
+            if (text.contains("${trial.")) {
+                throw new IllegalArgumentException("the trial holds '${trial.' but trial values are written "
+                        + "{{trial.<name>}} (${...} is evaluated by the engine before the step runs).");
+            }
+            used.addAll(Configuration.placeholders(text));
         }
         trial.env().values().forEach(v -> used.addAll(Configuration.placeholders(v)));
         if (trial.cwd() != null) {
@@ -97,10 +101,21 @@ public record OptimizeInputs(
             }
         }
         if (used.isEmpty()) {
-            throw new IllegalArgumentException("trial.command and trial.env use no {{trial.<name>}} placeholder, so every trial "
+            throw new IllegalArgumentException("the trial uses no {{trial.<name>}} placeholder, so every trial "
                     + "would run the same; pass the parameters, e.g. \"--threads={{trial." + parameters.keySet().iterator().next() + "}}\".");
         }
-        MetricChoice.parse(objective.metric());
+        if (trial.steps() == null) {
+            MetricChoice.parse(objective.metric());
+        } else {
+            String metric = objective.metric();
+            int dot = metric.indexOf('.');
+            String id = dot < 0 ? "" : metric.substring(0, dot);
+            if (trial.steps().stream().noneMatch(s -> s.id().equals(id))) {
+                throw new IllegalArgumentException("objective.metric '" + metric + "' must name a metric of a nested step as "
+                        + "<step-id>.<metric>, with one of: " + String.join(", ", trial.steps().stream().map(NestedStepInput::id).toList())
+                        + ", e.g. " + trial.steps().get(trial.steps().size() - 1).id() + ".latency.p99.");
+            }
+        }
         if (apply != null && current == null) {
             throw new IllegalArgumentException("apply needs current (today's configuration): the winner is written only when it "
                     + "beats the current configuration.");
@@ -162,9 +177,8 @@ public record OptimizeInputs(
         }
     }
 
-    /** How one trial runs. */
+    /** How one trial runs: a command, or nested steps. */
     public record TrialInput(
-            @JsonProperty(required = true)
             @JsonFormat(with = JsonFormat.Feature.ACCEPT_SINGLE_VALUE_AS_ARRAY)
             @JsonPropertyDescription("The program and its arguments with {{trial.<name>}} placeholders, e.g. [java, "
                     + "\"-Xmx{{trial.heap}}\", -jar, app.jar]; or one string run by sh -c when shell is true.")
@@ -179,23 +193,36 @@ public record OptimizeInputs(
             Integer warmup,
             @JsonPropertyDescription("Longest one run may take before it is killed and the trial fails, e.g. 30s. "
                     + "Default: the step's remaining time.")
-            Duration timeout) {
+            Duration timeout,
+            @JsonPropertyDescription("Instead of command: steps run in order once per run, e.g. a deploy with the trial's "
+                    + "settings then a loadtest; {{trial.<name>}} is replaced in their inputs, and objective.metric names "
+                    + "a metric of one of them as <id>.<metric>.")
+            List<NestedStepInput> steps) {
 
         public TrialInput {
             shell = shell != null && shell;
             env = env == null ? Map.of() : Map.copyOf(env);
             warmup = warmup == null ? 0 : warmup;
-            if (command == null || command.isEmpty() || command.get(0).isBlank()) {
+            if (steps != null) {
+                if (command != null) {
+                    throw new IllegalArgumentException("trial has both command and steps; give one of them.");
+                }
+                if (steps.isEmpty()) {
+                    throw new IllegalArgumentException("trial.steps is empty; list the steps of one trial, e.g. a deploy and a loadtest.");
+                }
+                steps = List.copyOf(steps);
+                Set<String> ids = new LinkedHashSet<>();
+                for (NestedStepInput s : steps) {
+                    if (!ids.add(s.id())) {
+                        throw new IllegalArgumentException("trial.steps has the id '" + s.id() + "' twice; make the ids unique.");
+                    }
+                }
+                command = List.of();
+            } else if (command == null || command.isEmpty() || command.get(0).isBlank()) {
                 throw new IllegalArgumentException("trial.command is empty; give the program and its arguments, e.g. "
-                        + "[sh, run.sh, \"{{trial.threads}}\"].");
+                        + "[sh, run.sh, \"{{trial.threads}}\"], or give trial.steps.");
             }
             command = List.copyOf(command);
-            for (String arg : command) {
-                if (arg.contains("${trial.")) {
-                    throw new IllegalArgumentException("trial.command holds '${trial.' but trial values are written "
-                            + "{{trial.<name>}} (${...} is evaluated by the engine before the step runs).");
-                }
-            }
             if (shell && command.size() != 1) {
                 throw new IllegalArgumentException("With shell: true, trial.command must be one string (a shell command line), not a list.");
             }
@@ -206,6 +233,49 @@ public record OptimizeInputs(
             if (warmup < 0) {
                 throw new IllegalArgumentException("trial.warmup must be 0 or more, not " + warmup + ".");
             }
+        }
+
+        /** Every text of the trial that may hold placeholders: arguments, env values, cwd and nested steps' inputs. */
+        List<String> texts() {
+            List<String> out = new ArrayList<>(command);
+            out.addAll(env.values());
+            if (cwd != null) {
+                out.add(cwd);
+            }
+            if (steps != null) {
+                steps.forEach(s -> collect(s.with(), out));
+            }
+            return out;
+        }
+
+        private static void collect(Object value, List<String> out) {
+            if (value instanceof String s) {
+                out.add(s);
+            } else if (value instanceof Map<?, ?> m) {
+                m.values().forEach(v -> collect(v, out));
+            } else if (value instanceof List<?> l) {
+                l.forEach(v -> collect(v, out));
+            }
+        }
+    }
+
+    /** One step of a trial. */
+    public record NestedStepInput(
+            @JsonProperty(required = true)
+            @JsonPropertyDescription("Id, unique within the trial; objective.metric refers to it.")
+            String id,
+            @JsonProperty(required = true)
+            @JsonPropertyDescription("The action to run, e.g. exec, deploy or loadtest.")
+            String action,
+            @JsonPropertyDescription("The action's inputs, with {{trial.<name>}} placeholders. ${...} expressions are "
+                    + "evaluated before the optimize step starts, so they cannot refer to other nested steps.")
+            Map<String, Object> with) {
+
+        public NestedStepInput {
+            if (id == null || !id.matches("[A-Za-z0-9_-]+")) {
+                throw new IllegalArgumentException("a trial step has the id '" + id + "'; use letters, digits, '_' or '-'.");
+            }
+            with = with == null ? Map.of() : java.util.Collections.unmodifiableMap(new LinkedHashMap<>(with));
         }
     }
 

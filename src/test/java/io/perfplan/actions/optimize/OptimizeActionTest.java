@@ -284,6 +284,53 @@ class OptimizeActionTest {
     }
 
     @Test
+    void nestedStepTrialsRunThroughTheEngineAndFindTheOptimum() throws Exception {
+        RunReport r = run(plan("""
+                parameters:
+                  x: [1, 2, 4, 8, 16]
+                trial:
+                  steps:
+                    - id: prepare
+                      action: exec
+                      with: {command: ["[ {{trial.x}} != 16 ]"], shell: true}
+                    - id: work
+                      action: exec
+                      with: {command: "%s", shell: true}
+                objective: {metric: work.wall}
+                current: {x: 2}
+                repeats: 3
+                accept: {min_improvement: 20%%, runs: 8}
+                """.formatted(BOWL)));
+        StepReport s = step(r);
+        assertThat(s.status()).as(s.message() + "\n" + String.join("\n", logs)).isEqualTo(Status.PASSED);
+        assertThat(s.outputs().get("best")).isEqualTo(Map.of("x", "8"));
+        assertThat(s.outputs().get("applied")).isEqualTo(false); // no apply.file
+        assertThat(metric(s, "improvement")).isGreaterThan(40);
+        List<OptimizationRepository.TrialRow> trials = db.runs().optimizations().trials(r.runId());
+        assertThat(trials).filteredOn(t -> t.parameters().get("x").equals("16")).singleElement()
+                .satisfies(t -> assertThat(t.error()).startsWith("nested step 'prepare' failed"));
+        // nested steps are not steps of the run
+        assertThat(db.runs().steps(r.runId())).extracting(x -> x.stepId()).containsExactly("tune");
+    }
+
+    @Test
+    void nestedStepsAreCheckedBeforeTheSearch() throws Exception {
+        assertThatThrownBy(() -> load(plan("""
+                parameters: {x: [1, 2]}
+                trial: {steps: [{id: work, action: exec, with: {command: [echo, "{{trial.x}}"]}}]}
+                objective: {metric: load.wall}
+                """))).isInstanceOf(PlanException.class).hasMessageContaining("<step-id>.<metric>, with one of: work");
+        RunReport r = run(plan("""
+                parameters: {x: [1, 2]}
+                trial: {steps: [{id: work, action: exek, with: {command: [echo, "{{trial.x}}"]}}]}
+                objective: {metric: work.wall}
+                """));
+        assertThat(step(r).status()).isEqualTo(Status.FAILED);
+        assertThat(step(r).message()).contains("action 'exek', which does not exist").contains("exec");
+        assertThat(db.runs().optimizations().trials(r.runId())).isEmpty();
+    }
+
+    @Test
     void anEscapedEngineExpressionGetsAHintAtRunTime() throws Exception {
         RunReport r = run(plan("""
                 parameters: {x: [1, 2]}
