@@ -59,10 +59,19 @@ public final class OptimizeAction implements Action<OptimizeInputs> {
                   seed: 42
                   accept: {min_improvement: 5%, alpha: 0.01}
                   apply: {file: config/tuned.properties, format: properties}
-              - id: undo
-                action: rollback
-                if: "${failed('gate')}"
-                with: {optimization: tune}
+              - id: tune-load
+                description: nested steps as the trial, the objective a metric of one of them
+                action: optimize
+                with:
+                  parameters: {connections: [1, 2, 4, 8]}
+                  trial:
+                    steps:
+                      - id: load
+                        action: loadtest
+                        with: {url: "http://127.0.0.1:8080/api", connections: "{{trial.connections}}", duration: 5s}
+                  objective: {metric: load.throughput, goal: maximize}
+                  current: {connections: 1}
+                  repeats: 3
             """;
 
     @Override

@@ -6,6 +6,7 @@ import com.fasterxml.jackson.annotation.JsonProperty;
 import com.fasterxml.jackson.annotation.JsonPropertyDescription;
 import io.perfplan.core.tuning.ConfigFile;
 import io.perfplan.core.tuning.Configuration;
+import io.perfplan.core.tuning.Improvement;
 import io.perfplan.core.tuning.Objective;
 import io.perfplan.core.tuning.Parameter;
 import io.perfplan.core.tuning.ParameterSpace;
@@ -32,11 +33,12 @@ public record OptimizeInputs(
         Map<String, ParameterInput> parameters,
         @JsonProperty(required = true)
         @JsonPropertyDescription("How one configuration is measured: a command run `repeats` times with {{trial.<name>}} "
-                + "placeholders in its arguments and env.")
+                + "placeholders in its arguments and env, or nested steps (trial.steps) run `repeats` times.")
         TrialInput trial,
         @JsonProperty(required = true)
-        @JsonPropertyDescription("What to optimize: {metric: wall.median, goal: minimize}. Metrics: wall, cpu, user, sys "
-                + "(ms per run), rss (bytes per run) or stdout (the number a run prints last), each with .mean, .median, .min or .max.")
+        @JsonPropertyDescription("What to optimize: {metric: wall.median, goal: minimize}. Command trials: wall, cpu, user, "
+                + "sys (ms per run), rss (bytes per run) or stdout (the number a run prints last), each with .mean, .median, "
+                + ".min or .max. Nested steps: <step-id>.<metric>, e.g. load.latency.p99 (median over the runs).")
         ObjectiveInput objective,
         @JsonPropertyDescription("Today's configuration: a value for every parameter. It is measured too, and the winner is "
                 + "applied only when it beats it; without it nothing is applied.")
@@ -283,7 +285,7 @@ public record OptimizeInputs(
     public record ObjectiveInput(
             @JsonProperty(required = true)
             @JsonPropertyDescription("The trial metric: wall, cpu, user, sys, rss or stdout with .mean, .median, .min or .max, "
-                    + "e.g. wall.median.")
+                    + "e.g. wall.median; for nested steps <step-id>.<metric>.")
             String metric,
             @JsonPropertyDescription("minimize or maximize. Default minimize.")
             Objective.Goal goal) {
@@ -322,7 +324,7 @@ public record OptimizeInputs(
             @JsonPropertyDescription("Significance level of the one-sided Mann-Whitney test, e.g. 0.01. Default 0.01.")
             Double alpha,
             @JsonPropertyDescription("Fresh runs of the winner and of the current configuration, interleaved, for the "
-                    + "comparison. Default: repeats, at least 5.")
+                    + "comparison. Default: repeats, at least 5 and at least what alpha needs (7 for 0.001).")
             Integer runs) {
 
         public AcceptInput {
@@ -334,13 +336,15 @@ public record OptimizeInputs(
             if (!(alpha > 0 && alpha < 0.5)) {
                 throw new IllegalArgumentException("accept.alpha " + alpha + " must lie between 0 and 0.5, e.g. 0.01.");
             }
-            if (runs != null && runs < 3) {
-                throw new IllegalArgumentException("accept.runs must be at least 3, not " + runs + ".");
+            int needed = Improvement.minRunsPerSide(alpha);
+            if (runs != null && runs < needed) {
+                throw new IllegalArgumentException("accept.runs " + runs + " can never reach alpha " + alpha + " (with " + runs
+                        + " runs a side the smallest p-value is above it); use at least " + needed + ".");
             }
         }
 
         int runsFor(int repeats) {
-            return runs != null ? runs : Math.max(repeats, 5);
+            return runs != null ? runs : Math.max(Math.max(repeats, 5), Improvement.minRunsPerSide(alpha));
         }
     }
 

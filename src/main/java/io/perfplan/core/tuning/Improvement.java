@@ -24,6 +24,26 @@ public record Improvement(double improvement, double lower, double upper, double
     public static final int MIN_RUNS = 3;
 
     /**
+     * Fewest runs a side with which the test can reach {@code p < alpha} at all: with n runs each, the
+     * smallest one-sided p-value (complete separation, no ties) is 1 / C(2n, n).
+     */
+    public static int minRunsPerSide(double alpha) {
+        int n = MIN_RUNS;
+        while (1 / binomial(2 * n, n) >= alpha) {
+            n++;
+        }
+        return n;
+    }
+
+    private static double binomial(int n, int k) {
+        double c = 1;
+        for (int i = 1; i <= k; i++) {
+            c = c * (n - k + i) / i;
+        }
+        return c;
+    }
+
+    /**
      * @param minImprovement smallest relative gain worth applying, as a fraction (0.05 for 5%), at least 0
      * @param alpha          significance level of the one-sided test, in (0, 0.5)
      */

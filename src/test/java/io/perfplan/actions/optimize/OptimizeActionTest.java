@@ -281,6 +281,12 @@ class OptimizeActionTest {
                 objective: {metric: wall.median}
                 current: {x: 1, z: 2}
                 """))).isInstanceOf(PlanException.class).hasMessageContaining("not parameters: z");
+        assertThatThrownBy(() -> load(plan("""
+                parameters: {x: [1, 2]}
+                trial: {command: [run, "{{trial.x}}"]}
+                objective: {metric: wall.median}
+                accept: {runs: 3, alpha: 0.01}
+                """))).isInstanceOf(PlanException.class).hasMessageContaining("use at least 5");
     }
 
     @Test

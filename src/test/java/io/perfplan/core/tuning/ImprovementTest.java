@@ -64,6 +64,16 @@ class ImprovementTest {
     }
 
     @Test
+    void runsNeededForAlphaFollowTheExactDistribution() {
+        assertThat(Improvement.minRunsPerSide(0.05)).isEqualTo(4);   // 1/20 = 0.05 is not below 0.05; 1/70 is
+        assertThat(Improvement.minRunsPerSide(0.01)).isEqualTo(5);   // 1/252
+        assertThat(Improvement.minRunsPerSide(0.001)).isEqualTo(7);  // 1/924 is above 0.001; 1/3432 is not
+        double[] a = {1, 2, 3, 4, 5};
+        double[] b = {11, 12, 13, 14, 15};
+        assertThat(Improvement.test(b, a, MIN, 0, 0.01, 1).pValue()).isCloseTo(1 / 252.0, org.assertj.core.data.Offset.offset(1e-9));
+    }
+
+    @Test
     void tooFewRunsAcceptNothing() {
         Improvement i = Improvement.test(new double[] {10, 11}, new double[] {1, 2}, MIN, 0.05, 0.01, 7);
         assertThat(i.accepted()).isFalse();
