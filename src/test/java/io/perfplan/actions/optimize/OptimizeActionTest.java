@@ -337,6 +337,28 @@ class OptimizeActionTest {
     }
 
     @Test
+    void aStepTimeoutEndsTheSearchAndKeepsTheTrialsDoneSoFar() throws Exception {
+        long t0 = System.nanoTime();
+        RunReport r = run("""
+                plan: tune-test
+                steps:
+                  - id: tune
+                    action: optimize
+                    timeout: 2s
+                    with:
+                      parameters: {x: [1, 2, 3, 4, 5, 6, 7, 8]}
+                      trial: {command: "true {{trial.x}}; sleep 0.3", shell: true}
+                      objective: {metric: wall.median}
+                      repeats: 2
+                """);
+        assertThat(System.nanoTime() - t0).as("the step ends near its timeout").isLessThan(12_000_000_000L);
+        assertThat(step(r).status()).isEqualTo(Status.FAILED);
+        assertThat(step(r).message()).contains("timed out");
+        List<OptimizationRepository.TrialRow> trials = db.runs().optimizations().trials(r.runId());
+        assertThat(trials).hasSizeBetween(1, 7).allSatisfy(t -> assertThat(t.samples()).hasSize(2));
+    }
+
+    @Test
     void anEscapedEngineExpressionGetsAHintAtRunTime() throws Exception {
         RunReport r = run(plan("""
                 parameters: {x: [1, 2]}
