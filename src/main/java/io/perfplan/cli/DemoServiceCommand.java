@@ -51,12 +51,11 @@ public final class DemoServiceCommand implements Callable<Integer> {
         } catch (IllegalArgumentException ex) {
             throw new UsageException(ex.getMessage());
         }
-        DemoService.Options options = new DemoService.Options(host, port, version, l, j, e, maxRps, 0);
         DemoService service;
         try {
-            service = DemoService.start(options);
+            service = DemoService.start(new DemoService.Options(host, port, version, l, j, e, maxRps, 0));
         } catch (RuntimeException ex) {
-            throw new UsageException("cannot listen on " + host + ":" + port + " (" + ex.getMessage() + "); pick another --port");
+            throw new UsageException(ex.getMessage());
         }
         PrintWriter out = spec.commandLine().getOut();
         out.println("demo-service " + version + " listening on " + service.baseUrl());

@@ -69,6 +69,9 @@ public final class RunCommand implements Callable<Integer> {
                 RunListener listener = json ? RunListener.NONE : new ConsoleReporter(out);
                 report = engine.run(p, values, new Engine.RunOptions("cli", listener, cancel, childEnvironment()));
             }
+            if (junit != null) {
+                JunitReport.write(junit, report);
+            }
             if (json) {
                 out.println(Json.write(Reports.run(report)));
             }

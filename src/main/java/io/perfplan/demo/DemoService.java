@@ -51,9 +51,9 @@ public final class DemoService implements AutoCloseable {
      * @param latency    added before each {@code /} and {@code /api/*} response
      * @param jitter     a uniformly random extra delay in {@code [0, jitter]}
      * @param errorRate  fraction (0..1) of {@code /} and {@code /api/*} requests answered 500
-     * @param maxRps     requests per second served; above it requests are answered 503 at once
-     *                   (token bucket with 100 ms of burst), so a stress test sees the capacity as a
-     *                   clear step in the error rate; 0 means no limit
+     * @param maxRps     requests served in any sliding one-second window; beyond it requests are
+     *                   answered 503 at once rather than delayed, so a stress test sees the capacity as
+     *                   a clear step in the error rate; 0 means no limit (at most 10,000,000)
      * @param threads    event-loop threads; 0 means one per available processor
      */
     public record Options(String host, int port, String version, Duration latency, Duration jitter, double errorRate,
@@ -71,6 +71,9 @@ public final class DemoService implements AutoCloseable {
             }
             if (!(errorRate >= 0 && errorRate <= 1)) {
                 throw new IllegalArgumentException("error rate must be between 0% and 100%, got " + errorRate * 100 + "%");
+            }
+            if (maxRps > 10_000_000) {
+                throw new IllegalArgumentException("max-rps must be at most 10,000,000, got " + maxRps);
             }
             if (maxRps < 0 || threads < 0) {
                 throw new IllegalArgumentException("max-rps and threads must be 0 or more");
@@ -110,11 +113,11 @@ public final class DemoService implements AutoCloseable {
     private final AtomicLong errors = new AtomicLong();
     private final AtomicLong rejected = new AtomicLong();
     private final java.util.concurrent.atomic.AtomicLongArray byClass = new java.util.concurrent.atomic.AtomicLongArray(6);
-    private final TokenBucket bucket;
+    private final SlidingWindowLimit limit;
 
     private DemoService(Options options) throws InterruptedException {
         this.options = options;
-        this.bucket = options.maxRps() > 0 ? new TokenBucket(options.maxRps()) : null;
+        this.limit = options.maxRps() > 0 ? new SlidingWindowLimit(options.maxRps()) : null;
         Transport transport = Transport.best();
         int threads = options.threads() > 0 ? options.threads() : Runtime.getRuntime().availableProcessors();
         group = transport.newGroup(threads, "demo-service");
@@ -207,7 +210,7 @@ public final class DemoService implements AutoCloseable {
                 respond(ctx, HttpResponseStatus.NOT_FOUND, "not found: " + path + "\n", "text/plain", keepAlive, head, 0);
                 return;
             }
-            if (bucket != null && !bucket.tryTake()) {
+            if (limit != null && !limit.tryTake()) {
                 rejected.incrementAndGet();
                 errors.incrementAndGet();
                 respond(ctx, HttpResponseStatus.SERVICE_UNAVAILABLE, "over max-rps " + options.maxRps() + "\n", "text/plain", keepAlive, head, 0);
@@ -280,28 +283,30 @@ public final class DemoService implements AutoCloseable {
                 """, requests.get(), errors.get(), rejected.get(), byClass.get(2), byClass.get(4), byClass.get(5), v);
     }
 
-    /** Admits {@code ratePerSecond} requests per second with 100 ms of burst; shared by all event loops. */
-    private static final class TokenBucket {
-        private final double ratePerNano;
-        private final double burst;
-        private double tokens;
-        private long last = System.nanoTime();
+    /**
+     * Admits at most {@code maxPerSecond} requests in any sliding one-second window (it remembers when
+     * each of the last {@code maxPerSecond} admitted requests came). Bursts below the limit, which a
+     * busy client, a GC pause or a stalled event loop produce, all pass; a rate above the limit gets
+     * 503 for the excess. Shared by all event loops.
+     */
+    private static final class SlidingWindowLimit {
+        private final long[] admittedNanos;
+        private int oldest;
 
-        TokenBucket(int ratePerSecond) {
-            ratePerNano = ratePerSecond / 1e9;
-            burst = Math.max(1, ratePerSecond / 10.0);
-            tokens = burst;
+        SlidingWindowLimit(int maxPerSecond) {
+            admittedNanos = new long[maxPerSecond];
+            java.util.Arrays.fill(admittedNanos, Long.MIN_VALUE);
         }
 
         synchronized boolean tryTake() {
             long now = System.nanoTime();
-            tokens = Math.min(burst, tokens + (now - last) * ratePerNano);
-            last = now;
-            if (tokens >= 1) {
-                tokens -= 1;
-                return true;
+            long then = admittedNanos[oldest];
+            if (then != Long.MIN_VALUE && now - then < 1_000_000_000L) {
+                return false;
             }
-            return false;
+            admittedNanos[oldest] = now;
+            oldest = (oldest + 1) % admittedNanos.length;
+            return true;
         }
     }
 }

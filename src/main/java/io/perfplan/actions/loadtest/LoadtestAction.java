@@ -67,9 +67,13 @@ public final class LoadtestAction implements Action<LoadtestInputs> {
             """;
 
     private static final ActionSpec<LoadtestInputs> SPEC = new ActionSpec<>("loadtest",
-            "HTTP/1.1 load: an open model (rate or stages, latency measured from each request's intended send time, "
-                    + "so a stalled server shows up in full), a closed model (connections back to back), or stress mode "
-                    + "that steps the rate up until a condition breaks and reports the capacity.",
+            "HTTP/1.1 keep-alive load (HTTPS too): an open model (rate or stages; latency runs from each request's "
+                    + "intended send time, so a stalled server shows up in full rather than as fewer requests), a closed "
+                    + "model (connections back to back), or stress mode that steps the rate up until a condition holds and "
+                    + "reports the capacity. Failures are counted by kind (errors.refused, errors.timeout, errors.status, ...); "
+                    + "open-model requests that find no free connection within the timeout are counted as dropped; requests "
+                    + "still in flight at the end are waited for (at most twice the timeout) and recorded. The step fails "
+                    + "when a threshold fails over the whole run, when a live threshold aborted it, or when no request succeeded.",
             LoadtestInputs.class,
             List.of(new ActionSpec.OutputSpec("summary", "one line: requests, throughput, p99, errors"),
                     new ActionSpec.OutputSpec("capacity", "stress mode: highest rate that held, requests per second"),
@@ -136,9 +140,11 @@ public final class LoadtestAction implements Action<LoadtestInputs> {
         if (in.stress() != null) {
             StressTest stress = toStress(in);
             StressSearch.StressResult r = StressSearch.run(test, stress, hooks, step -> ctx.log(String.format(Locale.ROOT,
-                    "stress %.0f req/s: throughput %.0f/s, p99 %s, errors %.2f%% -> %s", step.rate(),
+                    "stress %.0f req/s: throughput %.0f/s, p99 %s, errors %.2f%%, send lag p99 %s -> %s", step.rate(),
                     step.result().total().throughputPerSecond(), p99Text(step.result().total()),
-                    step.result().total().errorRatePercent(), step.broke() ? "broke" : "held")));
+                    step.result().total().errorRatePercent(),
+                    step.result().total().value("send_lag.p99").stream().mapToObj(v -> String.format(Locale.ROOT, "%.1fms", v)).findFirst().orElse("-"),
+                    step.broke() ? "broke" : "held")));
             if (r.steps().isEmpty()) {
                 return Outcome.fail("stress mode was cancelled before its first step");
             }
@@ -221,6 +227,7 @@ public final class LoadtestAction implements Action<LoadtestInputs> {
         ctx.samples("latency.p99", r.seconds().stream().mapToDouble(LoadResult.Second::p99Millis).toArray(), Unit.MILLISECONDS);
         ctx.samples("errors", r.seconds().stream().mapToDouble(LoadResult.Second::errors).toArray(), Unit.COUNT);
         ctx.histogram("latency", encode(t.latencyMicros()));
+        ctx.histogram("service_time", encode(t.serviceTimeMicros()));
     }
 
     static byte[] encode(Histogram h) {

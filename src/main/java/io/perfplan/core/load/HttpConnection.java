@@ -21,6 +21,7 @@ final class HttpConnection extends ChannelInboundHandlerAdapter implements Respo
     private final ResponseParser parser;
     private final boolean countBytes;
     Channel channel;
+    io.netty.channel.ChannelFuture connectFuture;
     boolean inFlight;
     boolean measured;
     int template;
@@ -28,6 +29,7 @@ final class HttpConnection extends ChannelInboundHandlerAdapter implements Respo
     long sentNanos;
     private byte[] body;
     private int bodyLength;
+    private ByteBuf[] requests;
 
     /** {@code countBytes}: count wire bytes here (plain HTTP); with TLS a handler below the TLS layer counts them. */
     HttpConnection(LoopWorker worker, boolean countBytes) {
@@ -36,18 +38,50 @@ final class HttpConnection extends ChannelInboundHandlerAdapter implements Respo
         this.parser = new ResponseParser(this, worker.ctx.needsHeaders);
     }
 
-    void send(int templateIndex, long intended, boolean measuredRequest, ByteBuf encoded, boolean head) {
+    /**
+     * Sends a request. Each connection keeps its own copy of every request it sends and writes that
+     * same buffer again once the previous write has released it (nothing is allocated per request);
+     * in the rare case the last write is still pending, it writes a duplicate of the shared copy.
+     */
+    void send(int templateIndex, long intended, boolean measuredRequest, ByteBuf shared, boolean head) {
         template = templateIndex;
         intendedNanos = intended;
         measured = measuredRequest;
         inFlight = true;
         bodyLength = 0;
         parser.expect(head);
+        ByteBuf out = ownCopy(templateIndex, shared);
         if (countBytes) {
-            worker.current.addBytesOut(encoded.readableBytes());
+            worker.current.addBytesOut(out.readableBytes());
         }
         sentNanos = System.nanoTime();
-        channel.writeAndFlush(encoded, channel.voidPromise());
+        channel.writeAndFlush(out, channel.voidPromise());
+    }
+
+    private ByteBuf ownCopy(int templateIndex, ByteBuf shared) {
+        if (requests == null || requests.length <= templateIndex) {
+            requests = requests == null ? new ByteBuf[templateIndex + 1] : java.util.Arrays.copyOf(requests, templateIndex + 1);
+        }
+        ByteBuf own = requests[templateIndex];
+        if (own == null) {
+            own = io.netty.buffer.Unpooled.directBuffer(shared.readableBytes()).writeBytes(shared, shared.readerIndex(), shared.readableBytes());
+            requests[templateIndex] = own;
+        }
+        if (own.refCnt() == 1) {
+            return own.readerIndex(0).retain();
+        }
+        return shared.retainedDuplicate();
+    }
+
+    private void releaseRequests() {
+        if (requests != null) {
+            for (ByteBuf b : requests) {
+                if (b != null && b.refCnt() > 0) {
+                    b.release();
+                }
+            }
+            requests = null;
+        }
     }
 
     @Override
@@ -142,6 +176,7 @@ final class HttpConnection extends ChannelInboundHandlerAdapter implements Respo
             inFlight = false;
             worker.onTransportFailure(this, ErrorKind.CLOSED);
         }
+        releaseRequests();
         worker.onClosed(this);
     }
 }

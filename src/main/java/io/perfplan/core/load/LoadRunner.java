@@ -34,6 +34,7 @@ public final class LoadRunner implements AutoCloseable {
 
     private static final long SECOND = 1_000_000_000L;
     private static final long START_DELAY_NANOS = 20_000_000L;
+    private static final int PRECONNECT_MAX = 8;
 
     private final Transport transport = Transport.best();
     private final EventLoopGroup group;
@@ -62,7 +63,7 @@ public final class LoadRunner implements AutoCloseable {
 
     /**
      * Runs the test and returns what it measured; blocks for the duration (warm-up included) plus the
-     * drain of requests still in flight, which is bounded by the request timeout. A target that refuses
+     * drain of requests still queued or in flight, which is bounded by twice the request timeout. A target that refuses
      * or never answers gives a result full of errors, not an exception. Throws
      * {@link IllegalArgumentException} when the host cannot be resolved or TLS cannot be set up.
      */
@@ -82,10 +83,7 @@ public final class LoadRunner implements AutoCloseable {
         long warmupNanos = test.warmup().toNanos();
         long durationNanos = test.model().duration().toNanos();
         ArrivalSchedule schedule = test.model() instanceof LoadModel.Open o ? ArrivalSchedule.of(o, warmupNanos) : null;
-        long start = System.nanoTime() + START_DELAY_NANOS;
-        LoopWorker.RunContext ctx = new LoopWorker.RunContext(test, address, ssl, transport, schedule, start, lanes);
-        long measureStart = ctx.measureStartNanos;
-        long end = measureStart + durationNanos;
+        LoopWorker.RunContext ctx = new LoopWorker.RunContext(test, address, ssl, transport, schedule, lanes);
 
         List<LoopWorker> workers = new ArrayList<>();
         for (int i = 0; i < lanes; i++) {
@@ -95,6 +93,28 @@ public final class LoadRunner implements AutoCloseable {
             LoopWorker w = new LoopWorker(ctx, loops.get(i), i, lanes, share, quota);
             workers.add(w);
         }
+        if (schedule != null) {
+            // open model: connect a few connections first, so the schedule's first requests are not late
+            int each = (int) Math.min(PRECONNECT_MAX, Math.max(1, Math.ceil(schedule.rateAt(0) / 1000.0)));
+            List<Integer> counts = new ArrayList<>();
+            int sum = 0;
+            for (int i = 0; i < lanes; i++) {
+                int share = slots / lanes + (i < slots % lanes ? 1 : 0);
+                counts.add(Math.min(each, share));
+                sum += counts.get(i);
+            }
+            java.util.concurrent.CountDownLatch connected = new java.util.concurrent.CountDownLatch(sum);
+            for (int i = 0; i < lanes; i++) {
+                LoopWorker w = workers.get(i);
+                int n = counts.get(i);
+                w.loop.execute(() -> w.preconnect(n, connected));
+            }
+            connected.await(Math.min(test.timeout().toMillis(), 2000), TimeUnit.MILLISECONDS);
+        }
+        long start = System.nanoTime() + START_DELAY_NANOS;
+        ctx.startAt(start);
+        long measureStart = ctx.measureStartNanos;
+        long end = measureStart + durationNanos;
         for (LoopWorker w : workers) {
             w.loop.schedule(w::start, Math.max(0, start - System.nanoTime()), TimeUnit.NANOSECONDS);
         }
@@ -125,8 +145,10 @@ public final class LoadRunner implements AutoCloseable {
                     rec.collect(tick);
                 }
                 long elapsed = tick - start;
-                hooks.progress().accept(new Progress(Duration.ofNanos(elapsed), Duration.ofNanos(end - start), !measuring,
-                        rec.lastRate(), rec.lastP99Millis(), rec.total.requests(), rec.total.errors()));
+                if (elapsed > 0) {
+                    hooks.progress().accept(new Progress(Duration.ofNanos(elapsed), Duration.ofNanos(end - start), !measuring,
+                            rec.lastRate(), rec.lastP99Millis(), rec.total.requests(), rec.total.errors()));
+                }
                 if (measuring && test.abortOnFail() && tick - measureStart >= test.delayAbortEval().toNanos()) {
                     abortReason = rec.failedThreshold();
                     if (abortReason != null) {
@@ -144,8 +166,9 @@ public final class LoadRunner implements AutoCloseable {
             for (LoopWorker w : workers) {
                 w.loop.execute(() -> w.stop(discard));
             }
-            // requests in flight end within the timeout (the workers' sweep gives them up then)
-            ctx.finished.await(test.timeout().toNanos() + SECOND, TimeUnit.NANOSECONDS);
+            // the drain: a queued request is sent or dropped within one timeout, a sent one answered or
+            // given up within another (the workers' sweep enforces both)
+            ctx.finished.await(2 * test.timeout().toNanos() + SECOND, TimeUnit.NANOSECONDS);
             rec.collect(stop); // the last, partial second and whatever ended during the drain
             double sentPerSecond = rec.sentPerSecond();
             rec.total.elapsedNanos(Math.max(0, stop - measureStart));

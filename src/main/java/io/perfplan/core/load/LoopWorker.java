@@ -43,15 +43,17 @@ final class LoopWorker {
         final boolean needsBody;
         final boolean needsHeaders;
         final long timeoutNanos;
-        final long startNanos;
-        final long measureStartNanos;
+        /** Set by the runner once connections are pre-opened, before any worker starts (published by the task queue). */
+        long startNanos;
+        long measureStartNanos;
+        private final long warmupNanos;
         final ArrivalSchedule schedule;
         final LoadModel.Open open;
         final long thinkNanos;
         final CountDownLatch finished;
 
         RunContext(LoadTest test, InetSocketAddress address, SslContext ssl, Transport transport, ArrivalSchedule schedule,
-                   long startNanos, int workers) {
+                   int workers) {
             this.address = address;
             this.host = test.requests().get(0).url().getHost();
             this.ssl = ssl;
@@ -72,12 +74,16 @@ final class LoopWorker {
             needsBody = checks.stream().anyMatch(ResponseCheck::needsBody);
             needsHeaders = checks.stream().anyMatch(c -> c instanceof ResponseCheck.Header);
             timeoutNanos = test.timeout().toNanos();
-            this.startNanos = startNanos;
-            this.measureStartNanos = startNanos + test.warmup().toNanos();
+            this.warmupNanos = test.warmup().toNanos();
             this.schedule = schedule;
             this.open = test.model() instanceof LoadModel.Open o ? o : null;
             this.thinkNanos = test.model() instanceof LoadModel.Closed c ? c.think().toNanos() : 0;
             this.finished = new CountDownLatch(workers);
+        }
+
+        void startAt(long nanos) {
+            startNanos = nanos;
+            measureStartNanos = nanos + warmupNanos;
         }
     }
 
@@ -95,7 +101,7 @@ final class LoopWorker {
     private final Runnable sweepTask = this::sweep;
 
     LoadStats current = new LoadStats();
-    /** This loop's copy of the encoded requests; each send writes a retained duplicate (no copy). */
+    /** This loop's copy of the encoded requests, from which each connection takes its own. */
     private final ByteBuf[] encoded;
     private long quota;
     private boolean stopping;
@@ -150,6 +156,25 @@ final class LoopWorker {
             for (int i = 0; i < connectionSlots; i++) {
                 connect();
             }
+        }
+    }
+
+    /**
+     * Open model: opens up to {@code n} connections before the schedule starts, so that connecting
+     * (and loading the classes behind it) does not delay the first requests; counts {@code done} down
+     * once per connection, connected or not. Failures here are not recorded.
+     */
+    void preconnect(int n, CountDownLatch done) {
+        for (int i = 0; i < n; i++) {
+            countWhenConnected(connect(), done);
+        }
+    }
+
+    private static void countWhenConnected(HttpConnection c, CountDownLatch done) {
+        if (c.connectFuture.isDone()) {
+            done.countDown();
+        } else {
+            c.connectFuture.addListener(f -> done.countDown());
         }
     }
 
@@ -293,7 +318,7 @@ final class LoopWorker {
 
     private void send(HttpConnection c, int template, long intended, boolean measured) {
         inFlight++;
-        c.send(template, intended, measured, encoded[template].retainedDuplicate(), ctx.head[template]);
+        c.send(template, intended, measured, encoded[template], ctx.head[template]);
         if (measured) {
             if (measuredSends++ == 0) {
                 firstSendNanos = c.sentNanos;
@@ -323,7 +348,7 @@ final class LoopWorker {
         send(c, pickTemplate(), now, measured);
     }
 
-    private void connect() {
+    private HttpConnection connect() {
         HttpConnection c = new HttpConnection(this, ctx.ssl == null);
         connections.add(c);
         connecting++;
@@ -338,7 +363,9 @@ final class LoopWorker {
         });
         ChannelFuture f = b.connect(ctx.address);
         c.channel = f.channel();
+        c.connectFuture = f;
         f.addListener(done -> onConnect(c, (ChannelFuture) done));
+        return c;
     }
 
     private void reconnectClosed() {

@@ -1,7 +1,7 @@
 package io.perfplan.core.load;
 
 import io.netty.buffer.ByteBuf;
-import io.netty.handler.codec.http.DefaultHttpHeaders;
+import io.netty.handler.codec.http.DefaultHttpHeadersFactory;
 import io.netty.handler.codec.http.HttpHeaders;
 
 /**
@@ -32,6 +32,9 @@ final class ResponseParser {
     private enum State { STATUS, HEADERS, FIXED, CHUNK_SIZE, CHUNK_DATA, CHUNK_END, TRAILERS, UNTIL_CLOSE }
 
     private static final int MAX_LINE = 64 * 1024;
+    /** Headers are collected as received, for checks only: no validation. */
+    private static final DefaultHttpHeadersFactory HEADERS = DefaultHttpHeadersFactory.headersFactory()
+            .withNameValidation(false).withValueValidation(false);
     private static final byte[] CONTENT_LENGTH = "content-length".getBytes();
     private static final byte[] TRANSFER_ENCODING = "transfer-encoding".getBytes();
     private static final byte[] CONNECTION = "connection".getBytes();
@@ -153,7 +156,7 @@ final class ResponseParser {
                 keepAliveHeader = false;
                 chunked = false;
                 contentLength = -1;
-                headers = collectHeaders ? new DefaultHttpHeaders(false) : null;
+                headers = collectHeaders ? HEADERS.newHeaders() : null;
                 state = State.HEADERS;
             }
             case HEADERS -> {

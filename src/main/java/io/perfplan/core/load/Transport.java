@@ -12,8 +12,7 @@ import io.netty.channel.socket.SocketChannel;
 import io.netty.channel.socket.nio.NioServerSocketChannel;
 import io.netty.channel.socket.nio.NioSocketChannel;
 
-import java.util.concurrent.ThreadFactory;
-import java.util.concurrent.atomic.AtomicInteger;
+import io.netty.util.concurrent.DefaultThreadFactory;
 
 /** The Netty transport for this machine: native epoll on Linux when it loads, NIO elsewhere. */
 public enum Transport {
@@ -28,16 +27,14 @@ public enum Transport {
         return this == EPOLL ? "epoll" : "nio";
     }
 
-    /** A group of {@code threads} event loops with daemon threads named {@code name-N}. */
+    /**
+     * A group of {@code threads} event loops on daemon threads named after {@code name}. The threads
+     * are Netty's {@code FastThreadLocalThread}s: Netty pools its per-write objects and buffer caches
+     * only on those, so plain threads would allocate on every request.
+     */
     public MultiThreadIoEventLoopGroup newGroup(int threads, String name) {
         IoHandlerFactory factory = this == EPOLL ? EpollIoHandler.newFactory() : NioIoHandler.newFactory();
-        AtomicInteger n = new AtomicInteger();
-        ThreadFactory tf = r -> {
-            Thread t = new Thread(r, name + "-" + n.incrementAndGet());
-            t.setDaemon(true);
-            return t;
-        };
-        return new MultiThreadIoEventLoopGroup(threads, tf, factory);
+        return new MultiThreadIoEventLoopGroup(threads, new DefaultThreadFactory(name, true), factory);
     }
 
     public Class<? extends SocketChannel> socketChannel() {

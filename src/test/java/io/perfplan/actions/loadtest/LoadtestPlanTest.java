@@ -92,7 +92,7 @@ class LoadtestPlanTest {
                       duration: 2s
                       warmup: 500ms
                       checks: {status: [2xx], body_contains: '"version":"3.1"'}
-                      thresholds: ["latency.p99 < 1s", "error_rate < 1%"]
+                      thresholds: ["latency.p99 < 60s", "error_rate < 1%"]   # wide: this checks the wiring, not the machine
                   - id: gate
                     action: validate
                     with:
@@ -105,9 +105,12 @@ class LoadtestPlanTest {
         assertThat(metric(load, "errors.status")).isZero();
         assertThat(metric(load, "latency.p99")).isPositive();
         try (Connection c = db.connection(); Statement s = c.createStatement()) {
-            ResultSet rs = s.executeQuery("select count(*) from histograms where run_id = " + r.runId() + " and step_id = 'load'");
-            rs.next();
-            assertThat(rs.getInt(1)).isEqualTo(1);
+            ResultSet rs = s.executeQuery("select name from histograms where run_id = " + r.runId() + " and step_id = 'load' order by name");
+            java.util.List<String> names = new java.util.ArrayList<>();
+            while (rs.next()) {
+                names.add(rs.getString(1));
+            }
+            assertThat(names).containsExactly("latency", "service_time");
             rs = s.executeQuery("select count(*) from samples where run_id = " + r.runId() + " and step_id = 'load'");
             rs.next();
             assertThat(rs.getInt(1)).isGreaterThanOrEqualTo(4);
