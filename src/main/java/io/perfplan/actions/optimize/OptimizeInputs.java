@@ -46,8 +46,8 @@ public record OptimizeInputs(
         @JsonPropertyDescription("grid, random, halving (successive halving over repeats) or auto (grid when the whole grid "
                 + "fits the trial budget, else halving when repeats >= 4, else random). Default auto.")
         Strategy strategy,
-        @JsonPropertyDescription("Limits of the search: {trials: 20, time: 10m}. The current configuration and the final "
-                + "comparison are not counted.")
+        @JsonPropertyDescription("Limits of the search: {trials: 20, time: 10m}. The current configuration does not count "
+                + "against trials (its time counts against time); the final comparison comes after the budget.")
         BudgetInput budget,
         @JsonPropertyDescription("Runs per configuration (of the last rung for halving). Default 5.")
         Integer repeats,

@@ -5,7 +5,7 @@ import java.time.Duration;
 /**
  * Limits of a search: at most {@code trials} candidate trials (the measurement of the current
  * configuration is not counted), and no new trial starts once {@code time} has passed since the
- * search began (a trial already running finishes).
+ * search began, the current configuration's measurement included (a trial already running finishes).
  */
 public record Budget(int trials, Duration time) {
 
