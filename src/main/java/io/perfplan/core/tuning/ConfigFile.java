@@ -6,6 +6,7 @@ import java.nio.file.AtomicMoveNotSupportedException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.StandardCopyOption;
+import java.nio.file.attribute.PosixFilePermissions;
 import java.util.Arrays;
 import java.util.Locale;
 import java.util.Map;
@@ -90,6 +91,7 @@ public final class ConfigFile {
         Path temp = Files.createTempFile(dir, "." + target.getFileName() + ".", ".tmp");
         try {
             Files.write(temp, content);
+            keepPermissions(target, temp);
             try {
                 Files.move(temp, target, StandardCopyOption.ATOMIC_MOVE, StandardCopyOption.REPLACE_EXISTING);
             } catch (AtomicMoveNotSupportedException e) {
@@ -97,6 +99,16 @@ public final class ConfigFile {
             }
         } finally {
             Files.deleteIfExists(temp);
+        }
+    }
+
+    /** A temporary file is private (rw-------); give it the target's permissions, or rw-r--r-- for a new file. */
+    private static void keepPermissions(Path target, Path temp) throws IOException {
+        try {
+            Files.setPosixFilePermissions(temp, Files.exists(target) ? Files.getPosixFilePermissions(target)
+                    : PosixFilePermissions.fromString("rw-r--r--"));
+        } catch (UnsupportedOperationException e) {
+            // not a POSIX file system: the default permissions are all there is
         }
     }
 

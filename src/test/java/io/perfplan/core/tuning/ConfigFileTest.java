@@ -8,6 +8,7 @@ import java.io.StringReader;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.nio.file.attribute.PosixFilePermissions;
 import java.util.LinkedHashMap;
 import java.util.Map;
 import java.util.Properties;
@@ -69,10 +70,15 @@ class ConfigFileTest {
         }
         ConfigFile.restore(file, before, applied);
         assertThat(Files.readAllBytes(file)).isEqualTo(original);
+        Files.setPosixFilePermissions(file, PosixFilePermissions.fromString("rw-rw-r--"));
+        ConfigFile.write(file, applied);
+        assertThat(PosixFilePermissions.toString(Files.getPosixFilePermissions(file))).as("the file keeps its permissions")
+                .isEqualTo("rw-rw-r--");
 
         Path fresh = dir.resolve("new/tuned.json");
         ConfigFile.Snapshot none = ConfigFile.read(fresh);
         ConfigFile.write(fresh, applied);
+        assertThat(PosixFilePermissions.toString(Files.getPosixFilePermissions(fresh))).isEqualTo("rw-r--r--");
         ConfigFile.restore(fresh, none, applied);
         assertThat(fresh).doesNotExist();
     }
