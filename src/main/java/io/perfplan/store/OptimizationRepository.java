@@ -86,10 +86,11 @@ public final class OptimizationRepository {
             ps.setLong(1, runId);
             try (ResultSet rs = ps.executeQuery()) {
                 while (rs.next()) {
-                    double objective = rs.getDouble("objective");
+                    double value = rs.getDouble("objective");
+                    Double objective = rs.wasNull() ? null : value;
                     out.add(new TrialRow(runId, rs.getString("step_id"), rs.getInt("attempt"), rs.getInt("trial_no"),
                             rs.getString("role"), rs.getInt("rung"), params(rs.getString("parameters")),
-                            RunRepository.decode(rs.getString("sample_values")), rs.wasNull() ? null : objective,
+                            RunRepository.decode(rs.getString("sample_values")), objective,
                             rs.getString("error"), rs.getLong("took_ms"), rs.getTimestamp("recorded_at").toInstant()));
                 }
             }
