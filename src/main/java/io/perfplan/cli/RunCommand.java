@@ -17,6 +17,7 @@ import java.util.LinkedHashMap;
 import java.util.Map;
 import java.util.Optional;
 import java.util.concurrent.Callable;
+import java.util.concurrent.CompletableFuture;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
@@ -51,17 +52,28 @@ public final class RunCommand implements Callable<Integer> {
     @Override
     public Integer call() {
         PrintWriter out = spec.commandLine().getOut();
-        Plan p = Services.load(plan);
-        Map<String, Object> values = Engine.resolveParams(p, params);
+        // opening the database (about a third of a second) overlaps with reading and checking the plan
+        CompletableFuture<Database> opening = dryRun ? null : CompletableFuture.supplyAsync(() -> common.open(Path.of("")));
+        Plan p;
+        Map<String, Object> values;
+        try {
+            p = Services.load(plan);
+            values = Engine.resolveParams(p, params);
+            if (!dryRun) {
+                Engine.resolveSecrets(p, System.getenv());
+            }
+        } catch (RuntimeException e) {
+            if (opening != null) {
+                opening.handle((db, failure) -> db).join();
+                opening.thenAccept(Database::close);
+            }
+            throw e instanceof IllegalArgumentException && !(e instanceof io.perfplan.plan.PlanException)
+                    ? new UsageException(e.getMessage()) : e;
+        }
         if (dryRun) {
             return dryRun(p, values, out);
         }
-        try {
-            Engine.resolveSecrets(p, System.getenv());
-        } catch (IllegalArgumentException e) {
-            throw new UsageException(e.getMessage());
-        }
-        try (Database db = common.open(Path.of(""))) {
+        try (Database db = opened(opening)) {
             Engine engine = new Engine(Services.actions(), db.runs(), Services.expressions());
             Cancellation cancel = new Cancellation();
             RunReport report;
@@ -77,6 +89,17 @@ public final class RunCommand implements Callable<Integer> {
             }
             out.flush();
             return report.status() == Status.PASSED ? ExitCode.OK : ExitCode.RUN_FAILED;
+        }
+    }
+
+    private static Database opened(CompletableFuture<Database> opening) {
+        try {
+            return opening.join();
+        } catch (java.util.concurrent.CompletionException e) {
+            if (e.getCause() instanceof RuntimeException r) {
+                throw r;
+            }
+            throw e;
         }
     }
 

@@ -47,12 +47,14 @@ public final class Engine {
     private final Expressions expressions;
     private final ObjectMapper json = InputsBinder.mapperForJson();
     private final RunHistory history;
+    private final Deployments deployments;
 
     public Engine(ActionRegistry actions, RunRepository store, Expressions expressions) {
         this.actions = actions;
         this.store = store;
         this.expressions = expressions;
         this.history = new StoreRunHistory(store);
+        this.deployments = new StoreDeployments(store.deployments());
     }
 
     /** How a run is started. */
@@ -290,10 +292,10 @@ public final class Engine {
         long deadline = step.timeout().map(t -> Math.min(start + t.toNanos(), runDeadline)).orElse(runDeadline);
         Cancellation cancel = runCancel.child();
         RecordingStepContext ctx = new RecordingStepContext(String.valueOf(state.runId), state.plan.name(), step.id(), attempt,
-                state.workDir, state.environment, state.masker, state.listener, cancel, deadline, history)
+                state.workDir, state.environment, state.masker, state.listener, cancel, deadline, history, deployments)
                 .withOptimizations(new StoreOptimizations(store.optimizations(), state.runId, state.plan.name(), step.id(), attempt))
                 .withNestedSteps(new NestedSteps(actions, String.valueOf(state.runId), state.plan.name(), step.id(), attempt,
-                        state.workDir, state.environment, state.masker, state.listener, cancel, deadline, history));
+                        state.workDir, state.environment, state.masker, state.listener, cancel, deadline, history, deployments));
         Status status;
         String message = null;
         Map<String, Object> scope = state.scopeSnapshot();

@@ -23,10 +23,11 @@ final class NestedSteps implements StepRunner {
     private final Cancellation cancellation;
     private final long deadlineNanos;
     private final RunHistory history;
+    private final Deployments deployments;
 
     NestedSteps(ActionRegistry actions, String runId, String plan, String parentStepId, int attempt, Path workDir,
                 Map<String, String> environment, SecretMasker masker, RunListener listener, Cancellation cancellation,
-                long deadlineNanos, RunHistory history) {
+                long deadlineNanos, RunHistory history, Deployments deployments) {
         this.actions = actions;
         this.runId = runId;
         this.plan = plan;
@@ -39,6 +40,7 @@ final class NestedSteps implements StepRunner {
         this.cancellation = cancellation;
         this.deadlineNanos = deadlineNanos;
         this.history = history;
+        this.deployments = deployments;
     }
 
     @Override
@@ -71,7 +73,7 @@ final class NestedSteps implements StepRunner {
         for (NestedStep s : steps) {
             Action<?> action = actions.get(s.action()).orElseThrow();
             RecordingStepContext ctx = new RecordingStepContext(runId, plan, parentStepId + "." + s.id(), attempt, workDir,
-                    environment, masker, listener, cancellation, deadlineNanos, history);
+                    environment, masker, listener, cancellation, deadlineNanos, history, deployments);
             Outcome outcome;
             try {
                 Object inputs = InputsBinder.bind(s.with() == null ? Map.of() : s.with(), action.spec().inputs());

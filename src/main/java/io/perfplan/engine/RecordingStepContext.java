@@ -30,6 +30,7 @@ final class RecordingStepContext implements StepContext {
     private final Cancellation cancellation;
     private final long deadlineNanos;
     private final RunHistory history;
+    private final Deployments deployments;
     private Optimizations optimizations;
     private StepRunner nestedSteps;
 
@@ -41,7 +42,8 @@ final class RecordingStepContext implements StepContext {
 
     RecordingStepContext(String runId, String planName, String stepId, int attempt, Path workDir,
                          Map<String, String> environment, SecretMasker masker, RunListener listener,
-                         Cancellation cancellation, long deadlineNanos, RunHistory history) {
+                         Cancellation cancellation, long deadlineNanos, RunHistory history,
+                         Deployments deployments) {
         this.runId = runId;
         this.planName = planName;
         this.stepId = stepId;
@@ -53,6 +55,7 @@ final class RecordingStepContext implements StepContext {
         this.cancellation = cancellation;
         this.deadlineNanos = deadlineNanos;
         this.history = history;
+        this.deployments = deployments;
         cancellation.onCancel(this::endProcesses);
     }
 
@@ -144,6 +147,11 @@ final class RecordingStepContext implements StepContext {
     @Override
     public RunHistory history() {
         return history;
+    }
+
+    @Override
+    public Deployments deployments() {
+        return deployments;
     }
 
     /** Gives the step access to stored optimizations (set by the engine before the action runs). */

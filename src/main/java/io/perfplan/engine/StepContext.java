@@ -60,6 +60,11 @@ public interface StepContext {
         throw new UnsupportedOperationException("this step context has no access to the run history");
     }
 
+    /** The deployment history and lock, for {@code deploy} and {@code rollback}. */
+    default Deployments deployments() {
+        throw new UnsupportedOperationException("this step context has no access to the deployment history");
+    }
+
     /** Storage of tuning trials and of configuration changes that can be undone, for {@code optimize} and {@code rollback}. */
     default Optimizations optimizations() {
         throw new UnsupportedOperationException("this step context has no access to stored optimizations");

@@ -314,6 +314,10 @@ public final class RunRepository {
         return new HistoryRepository(ds);
     }
 
+    public DeploymentRepository deployments() {
+        return new DeploymentRepository(ds);
+    }
+
     public OptimizationRepository optimizations() {
         return new OptimizationRepository(ds);
     }
