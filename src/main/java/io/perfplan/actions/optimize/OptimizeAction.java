@@ -59,6 +59,13 @@ public final class OptimizeAction implements Action<OptimizeInputs> {
                   seed: 42
                   accept: {min_improvement: 5%, alpha: 0.01}
                   apply: {file: config/tuned.properties, format: properties}
+              - id: gate
+                action: validate
+                with: {thresholds: ["tune.improvement >= 5%"]}
+              - id: undo
+                action: rollback
+                if: "${failed('gate')}"
+                with: {optimization: tune, reason: the gate failed}
               - id: tune-load
                 description: nested steps as the trial, the objective a metric of one of them
                 action: optimize
@@ -83,7 +90,7 @@ public final class OptimizeAction implements Action<OptimizeInputs> {
                         + "the current configuration too, re-measure the winner against it on fresh interleaved runs "
                         + "(Mann-Whitney + bootstrap), and write it to a file atomically only when the gain is at least "
                         + "min_improvement and significant. Every trial is stored and shown by `perfplan show`; the written "
-                        + "file's previous content is kept, so it can be put back.",
+                        + "file's previous content is kept, and a later `rollback` step with `optimization: <step id>` puts it back.",
                 OptimizeInputs.class,
                 List.of(new OutputSpec("best", "The best configuration found (parameter name → value), or null when no trial succeeded."),
                         new OutputSpec("current", "The current configuration, as given."),

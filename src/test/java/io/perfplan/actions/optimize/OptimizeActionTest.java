@@ -189,30 +189,47 @@ class OptimizeActionTest {
     }
 
     @Test
-    void anAppliedChangeCanBeUndoneLaterFromTheDatabase() throws Exception {
-        Path file = dir.resolve("tuned.env");
-        byte[] original = "X=1\n# keep me\n".getBytes(StandardCharsets.UTF_8);
+    void aRollbackStepUndoesTheAppliedFileWhenALaterGateFails() throws Exception {
+        Path file = dir.resolve("config/tuned.yaml");
+        Files.createDirectories(file.getParent());
+        byte[] original = "x: 1   # by hand\n".getBytes(StandardCharsets.UTF_8);
         Files.write(file, original);
-        RunReport r = run(plan("""
-                parameters:
-                  x: [1, 8]
-                trial: {command: "%s", shell: true}
-                objective: {metric: wall.median}
-                current: {x: 1}
-                repeats: 3
-                accept: {min_improvement: 20%%, runs: 8}
-                apply: {file: tuned.env}
-                """.formatted(BOWL)));
-        assertThat(step(r).outputs().get("applied")).as(step(r).message()).isEqualTo(true);
-        assertThat(Files.readString(file)).contains("X=8");
-        // what a later rollback step does, through the same store and core API
-        OptimizationRepository repo = db.runs().optimizations();
-        OptimizationRepository.ChangeRow change = repo.lastApplied("tune-test", "tune").orElseThrow();
-        ConfigFile.restore(Path.of(change.file()), new ConfigFile.Snapshot(change.previousExisted(), change.previousContent()),
-                change.appliedContent());
-        repo.markUndone(change.id(), "gate failed");
+        RunReport r = run("""
+                plan: tune-test
+                steps:
+                  - id: tune
+                    action: optimize
+                    with:
+                      parameters: {x: [2, 8]}
+                      trial: {command: "%s", shell: true}
+                      objective: {metric: wall.median}
+                      current: {x: 2}
+                      repeats: 3
+                      accept: {min_improvement: 20%%, runs: 8}
+                      apply: {file: config/tuned.yaml}
+                  - id: gate
+                    action: exec
+                    with: {command: ["false"]}
+                  - id: undo
+                    action: rollback
+                    if: "${failed('gate')}"
+                    with: {optimization: tune, reason: the gate failed}
+                  - id: again
+                    action: rollback
+                    if: always()
+                    with: {optimization: tune}
+                """.formatted(BOWL));
+        StepReport tune = r.steps().stream().filter(x -> x.stepId().equals("tune")).findFirst().orElseThrow();
+        assertThat(tune.outputs().get("applied")).as(tune.message()).isEqualTo(true);
+        StepReport undo = r.steps().stream().filter(x -> x.stepId().equals("undo")).findFirst().orElseThrow();
+        assertThat(undo.status()).as(undo.message()).isEqualTo(Status.PASSED);
+        assertThat(undo.outputs().get("undone")).isEqualTo(Map.of("x", "8"));
         assertThat(Files.readAllBytes(file)).isEqualTo(original);
-        assertThat(repo.lastApplied("tune-test", "tune")).isEmpty();
+        assertThat(db.runs().optimizations().changesOfRun(r.runId())).singleElement()
+                .satisfies(c -> assertThat(c.undoReason()).isEqualTo("the gate failed"));
+        StepReport again = r.steps().stream().filter(x -> x.stepId().equals("again")).findFirst().orElseThrow();
+        assertThat(again.status()).isEqualTo(Status.FAILED);
+        assertThat(again.message()).contains("no applied optimization to undo");
     }
 
     @Test
