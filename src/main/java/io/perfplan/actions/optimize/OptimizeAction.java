@@ -197,7 +197,13 @@ public final class OptimizeAction implements Action<OptimizeInputs> {
                 before = ConfigFile.read(file);
                 written = ConfigFile.render(best, in.apply().format());
                 ConfigFile.write(file, written);
-                changeId = store.recordChange(file, name(in.apply().format()), best.values(), before.existed(), before.content(), written);
+                try {
+                    changeId = store.recordChange(file, name(in.apply().format()), best.values(), before.existed(), before.content(), written);
+                } catch (RuntimeException e) {
+                    // a change that cannot be undone later must not stay
+                    ConfigFile.restore(file, before, written);
+                    return Outcome.fail("Could not record the change of " + file + " (" + e.getMessage() + "), so it was put back.");
+                }
                 ctx.log("wrote " + best + " to " + file + "; comparing it with the current configuration");
             }
         } catch (IOException e) {
