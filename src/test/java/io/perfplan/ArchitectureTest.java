@@ -44,4 +44,9 @@ class ArchitectureTest {
     static final ArchRule scriptStandsAlone = noClasses().that().resideInAPackage("io.perfplan.script..")
             .should().dependOnClassesThat().resideInAnyPackage("io.perfplan.plan..", "io.perfplan.engine..", "io.perfplan.cli..",
                     "io.perfplan.store..", "io.perfplan.actions..");
+
+    @ArchTest
+    static final ArchRule scheduleSitsOnTheEngine = noClasses().that().resideInAPackage("io.perfplan.schedule..")
+            .should().dependOnClassesThat().resideInAnyPackage("io.perfplan.cli..", "io.perfplan.actions..", "io.perfplan.core..",
+                    "io.perfplan.report..");
 }

@@ -12,9 +12,9 @@ final class ActionDocs {
     static String text(ActionSpec<?> s) {
         StringBuilder b = new StringBuilder();
         b.append(s.name()).append(" - ").append(s.description()).append("\n\ninputs (with:)\n");
-        for (InputsModel.Field f : InputsModel.of(s.inputs()).fields()) {
-            b.append(String.format("  %-18s %-22s %s%s%n", f.key(), InputsModel.describe(f.javaType()),
-                    f.required() ? "required. " : "", f.description()));
+        for (InputsModel.Field f : s.inputsModel().fields()) {
+            b.append(String.format("  %-18s %-22s %s%s%s%n", f.key(), InputsModel.describe(f.javaType()),
+                    f.required() ? "required. " : "", f.defaultValue() == null ? "" : "default " + f.defaultValue() + ". ", f.description()));
         }
         if (!s.outputs().isEmpty()) {
             b.append("\noutputs (steps.<id>.outputs.<name>)\n");
@@ -35,9 +35,10 @@ final class ActionDocs {
         StringBuilder b = new StringBuilder();
         b.append("### `").append(s.name()).append("`\n\n").append(s.description()).append("\n\n");
         b.append("| input | type | required | description |\n|---|---|---|---|\n");
-        for (InputsModel.Field f : InputsModel.of(s.inputs()).fields()) {
+        for (InputsModel.Field f : s.inputsModel().fields()) {
             b.append("| `").append(f.key()).append("` | ").append(InputsModel.describe(f.javaType()).replace("|", "\\|")).append(" | ")
-                    .append(f.required() ? "yes" : "").append(" | ").append(f.description().replace("|", "\\|")).append(" |\n");
+                    .append(f.required() ? "yes" : "").append(" | ").append(f.defaultValue() == null ? "" : "Default `" + f.defaultValue() + "`. ")
+                    .append(f.description().replace("|", "\\|")).append(" |\n");
         }
         if (!s.outputs().isEmpty()) {
             b.append("\nOutputs: ");

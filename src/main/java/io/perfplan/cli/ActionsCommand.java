@@ -27,13 +27,16 @@ public final class ActionsCommand implements Callable<Integer> {
     @Option(names = "--markdown", description = "Print the reference as Markdown (used for the README).")
     boolean markdown;
 
+    @Option(names = "--project", paramLabel = "DIR", description = "Also list the actions defined by DIR/scripts/*.groovy (default: the current directory).")
+    java.nio.file.Path project = java.nio.file.Path.of("");
+
     @Spec
     picocli.CommandLine.Model.CommandSpec spec;
 
     @Override
     public Integer call() {
         PrintWriter out = spec.commandLine().getOut();
-        var registry = Services.actions();
+        var registry = Services.actions(project, spec.commandLine().getErr());
         if (name == null) {
             if (json) {
                 out.println(Json.write(registry.all().stream().map(a -> describe(a.spec())).toList()));
@@ -63,8 +66,17 @@ public final class ActionsCommand implements Callable<Integer> {
         Map<String, Object> m = new LinkedHashMap<>();
         m.put("name", s.name());
         m.put("description", s.description());
-        m.put("inputs", InputsModel.of(s.inputs()).fields().stream().map(f -> Map.of("name", f.key(),
-                "type", InputsModel.describe(f.javaType()), "required", f.required(), "description", f.description())).toList());
+        m.put("inputs", s.inputsModel().fields().stream().map(f -> {
+            Map<String, Object> field = new LinkedHashMap<>();
+            field.put("name", f.key());
+            field.put("type", InputsModel.describe(f.javaType()));
+            field.put("required", f.required());
+            if (f.defaultValue() != null) {
+                field.put("default", f.defaultValue());
+            }
+            field.put("description", f.description());
+            return field;
+        }).toList());
         m.put("outputs", s.outputs().stream().map(o -> Map.of("name", o.name(), "description", o.description())).toList());
         m.put("metrics", s.metrics().stream().map(x -> Map.of("name", x.name(), "unit", x.unit().symbol(),
                 "direction", x.direction().name().toLowerCase(java.util.Locale.ROOT), "description", x.description())).toList());

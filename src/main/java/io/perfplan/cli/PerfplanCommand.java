@@ -15,6 +15,8 @@ import picocli.CommandLine.Command;
                 BaselineCommand.class,
                 TrendCommand.class,
                 DemoServiceCommand.class,
+                ServeCommand.class,
+                ScheduleCommand.class,
                 DeploymentsCommand.class,
                 picocli.CommandLine.HelpCommand.class},
         footer = {"", "Exit codes: 0 passed, 1 the run failed, 2 invalid plan or command line, 3 perfplan could not work."})

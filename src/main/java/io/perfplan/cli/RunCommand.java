@@ -136,8 +136,9 @@ public final class RunCommand implements Callable<Integer> {
         }
         scope.put("secrets", Map.of());
         scope.put("steps", Map.of());
+        var actions = Services.actions().forPlan(p);
         for (Step s : p.allSteps()) {
-            Action<?> action = Services.actions().get(s.action()).orElseThrow();
+            Action<?> action = actions.get(s.action()).orElseThrow();
             out.println("  " + s.id() + " (" + s.action() + "): " + describe(action, s, scope));
         }
         return ExitCode.OK;

@@ -18,13 +18,17 @@ public final class SchemaCommand implements Callable<Integer> {
     @Spec
     picocli.CommandLine.Model.CommandSpec spec;
 
+    @picocli.CommandLine.Option(names = "--project", paramLabel = "DIR",
+            description = "Include the actions defined by DIR/scripts/*.groovy (default: the current directory).")
+    java.nio.file.Path project = java.nio.file.Path.of("");
+
     @Override
     public Integer call() {
-        spec.commandLine().getOut().println(Json.write(schema()));
+        spec.commandLine().getOut().println(Json.write(schema(Services.actions(project, spec.commandLine().getErr()))));
         return ExitCode.OK;
     }
 
-    static Map<String, Object> schema() {
+    static Map<String, Object> schema(io.perfplan.engine.ActionRegistry actions) {
         Map<String, Object> defs = new LinkedHashMap<>();
         for (Map.Entry<String, List<PlanFormat.Field>> shape : PlanFormat.shapes().entrySet()) {
             if (!shape.getKey().equals("plan")) {
@@ -40,11 +44,11 @@ public final class SchemaCommand implements Callable<Integer> {
         Map<String, Object> step = (Map<String, Object>) defs.get("step");
         List<Object> byAction = new ArrayList<>();
         List<String> names = new ArrayList<>();
-        for (Action<?> a : Services.actions().all()) {
+        for (Action<?> a : actions.all()) {
             names.add(a.spec().name());
             byAction.add(Map.of(
                     "if", Map.of("properties", Map.of("action", Map.of("const", a.spec().name())), "required", List.of("action")),
-                    "then", Map.of("properties", Map.of("with", InputsModel.of(a.spec().inputs()).jsonSchema()))));
+                    "then", Map.of("properties", Map.of("with", a.spec().inputsModel().jsonSchema()))));
         }
         @SuppressWarnings("unchecked")
         Map<String, Object> props = (Map<String, Object>) step.get("properties");

@@ -18,6 +18,17 @@ final class Services {
         return ACTIONS;
     }
 
+    /**
+     * The built-in actions plus those defined by {@code projectDir/scripts/*.groovy}; problems in
+     * the scripts are printed to {@code err} as warnings, so one broken script does not hide the rest.
+     */
+    static ActionRegistry actions(java.nio.file.Path projectDir, java.io.PrintWriter err) {
+        ActionRegistry r = ACTIONS.withScripts(projectDir.toAbsolutePath(), java.util.List.of());
+        r.problems().forEach(p -> err.println("warning: " + p));
+        err.flush();
+        return r;
+    }
+
     static Expressions expressions() {
         return EXPRESSIONS;
     }

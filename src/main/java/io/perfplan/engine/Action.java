@@ -23,4 +23,13 @@ public interface Action<I> {
     default java.util.Optional<String> describe(I inputs) {
         return java.util.Optional.empty();
     }
+
+    /**
+     * Problems in valid-typed inputs that only the action can see, found by {@code perfplan validate}
+     * before anything runs (e.g. a script that does not compile); each is one sentence. Relative
+     * paths resolve against {@code projectDir}.
+     */
+    default java.util.List<String> check(I inputs, java.nio.file.Path projectDir) {
+        return java.util.List.of();
+    }
 }

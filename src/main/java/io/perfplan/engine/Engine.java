@@ -114,6 +114,7 @@ public final class Engine {
         long runId = store.startRun(plan.name(), options.trigger(), masker.mask(toJson(params)),
                 plan.file() == null ? null : plan.file().toString());
         RunState state = new RunState(plan, runId, masker, options.listener());
+        state.actions = actions.forPlan(plan);
         Cancellation runCancel = options.cancellation();
         ExecutorService pool = Executors.newCachedThreadPool(r -> {
             Thread t = new Thread(r, "perfplan-step");
@@ -232,7 +233,8 @@ public final class Engine {
             state.skip(step, step.condition().isPresent() ? "`if` is false" : "an earlier step failed");
             return;
         }
-        Action<?> action = actions.get(step.action()).orElseThrow();
+        Action<?> action = state.actions.get(step.action()).orElseThrow(() -> new IllegalStateException(
+                "no action '" + step.action() + "' (a script defining it did not load; run `perfplan validate` on the plan)"));
         Step.Retry retry = step.retry().orElse(new Step.Retry(1, Duration.ZERO, 1, Optional.empty()));
         Duration delay = retry.delay();
         for (int attempt = 1; attempt <= retry.attempts(); attempt++) {
@@ -512,6 +514,7 @@ public final class Engine {
         final RunListener listener;
         final Path workDir;
         Map<String, String> environment = Map.of();
+        ActionRegistry actions;
         Map<String, Object> scope;
         private final List<StepReport> reports = new ArrayList<>();
 
@@ -574,10 +577,6 @@ public final class Engine {
 
     /** The project folder of a plan: the parent of {@code plans/} when the plan lives there, else the plan's folder. */
     public static Path projectDir(Path planFile) {
-        Path dir = planFile.toAbsolutePath().normalize().getParent();
-        if (dir != null && dir.getFileName() != null && dir.getFileName().toString().equals("plans") && dir.getParent() != null) {
-            return dir.getParent();
-        }
-        return dir;
+        return Plan.projectDirOf(planFile);
     }
 }

@@ -79,11 +79,20 @@ public final class InputsBinder {
      * mapping; problems are reported at the positions recorded for the plan.
      */
     public static List<Problem> check(Map<String, Object> values, Class<?> type, String path, Plan plan) {
+        return check(values, InputsModel.of(type), path, plan);
+    }
+
+    /** As {@link #check(Map, Class, String, Plan)}, for any inputs model (a record's, or a script action's fields). */
+    public static List<Problem> check(Map<String, Object> values, InputsModel model, String path, Plan plan) {
         List<Problem> problems = new ArrayList<>();
-        checkRecord(values, type, path, plan, problems);
+        checkRecord(values, model, path, plan, problems);
         if (problems.isEmpty() && !containsExpression(values)) {
             try {
-                bind(values, type);
+                if (model.type().isRecord()) {
+                    bind(values, model.type());
+                } else {
+                    bindMap(values, model);
+                }
             } catch (IllegalArgumentException e) {
                 problems.add(new Problem(plan.file(), plan.positions().of(path), e.getMessage()));
             }
@@ -91,8 +100,46 @@ public final class InputsBinder {
         return problems;
     }
 
+    /**
+     * Binds rendered values to the typed map a script action receives: each value converted to its
+     * field's type (durations from "5s", numbers from text), defaults applied, unknown and missing
+     * required keys refused; throws {@link IllegalArgumentException} with one sentence naming the key.
+     */
+    public static Map<String, Object> bindMap(Map<String, Object> values, InputsModel model) {
+        for (String key : values.keySet()) {
+            if (model.field(key).isEmpty()) {
+                throw new IllegalArgumentException("unknown input '" + key + "'" + Suggestions.didYouMean(key, model.keys())
+                        + (model.keys().isEmpty() ? "; the action takes none" : "; inputs: " + String.join(", ", model.keys())));
+            }
+        }
+        Map<String, Object> out = new java.util.LinkedHashMap<>();
+        for (InputsModel.Field f : model.fields()) {
+            Object raw = values.get(f.key());
+            if (raw == null) {
+                raw = f.defaultValue();
+            }
+            if (raw == null) {
+                if (f.required()) {
+                    throw new IllegalArgumentException("missing required input '" + f.key() + "' (" + InputsModel.describe(f.javaType())
+                            + (f.description().isEmpty() ? "" : ": " + f.description()) + ")");
+                }
+                out.put(f.key(), null);
+                continue;
+            }
+            try {
+                out.put(f.key(), MAPPER.convertValue(raw, MAPPER.getTypeFactory().constructType(f.javaType())));
+            } catch (IllegalArgumentException e) {
+                throw new IllegalArgumentException("'" + f.key() + "': " + reason(e, f.javaType(), raw), e);
+            }
+        }
+        return out;
+    }
+
     private static void checkRecord(Map<String, Object> values, Class<?> type, String path, Plan plan, List<Problem> out) {
-        InputsModel model = InputsModel.of(type);
+        checkRecord(values, InputsModel.of(type), path, plan, out);
+    }
+
+    private static void checkRecord(Map<String, Object> values, InputsModel model, String path, Plan plan, List<Problem> out) {
         for (Map.Entry<String, Object> e : values.entrySet()) {
             String keyPath = path + "." + e.getKey();
             var field = model.field(e.getKey());

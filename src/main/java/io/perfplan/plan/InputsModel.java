@@ -19,8 +19,16 @@ import java.util.Map;
  */
 public record InputsModel(Class<?> type, List<Field> fields) {
 
-    /** One input: YAML key, Java type (generic), required flag and description. */
-    public record Field(String key, Type javaType, boolean required, String description) {
+    /**
+     * One input: YAML key, Java type (generic), required flag, description, and the default used when
+     * a step leaves it out, as a plan would write it (null when there is none or when a record's
+     * constructor applies it).
+     */
+    public record Field(String key, Type javaType, boolean required, String description, Object defaultValue) {
+
+        public Field(String key, Type javaType, boolean required, String description) {
+            this(key, javaType, required, description, null);
+        }
 
         public Class<?> rawType() {
             return raw(javaType);
@@ -28,6 +36,14 @@ public record InputsModel(Class<?> type, List<Field> fields) {
     }
 
     private static final PropertyNamingStrategies.SnakeCaseStrategy SNAKE = new PropertyNamingStrategies.SnakeCaseStrategy();
+
+    /**
+     * The inputs of an action that has no record (a Groovy script action): its step's values are
+     * bound to a map with {@link InputsBinder#bindMap}, checked and documented from these fields.
+     */
+    public static InputsModel ofFields(List<Field> fields) {
+        return new InputsModel(Map.class, List.copyOf(fields));
+    }
 
     public static InputsModel of(Class<?> recordType) {
         if (!recordType.isRecord()) {
@@ -59,11 +75,15 @@ public record InputsModel(Class<?> type, List<Field> fields) {
 
     /** A JSON Schema (draft 2020-12 vocabulary) of the record, as nested maps ready for Jackson. */
     public Map<String, Object> jsonSchema() {
-        return objectSchema(type, new java.util.HashSet<>());
+        return objectSchema(this, new java.util.HashSet<>());
     }
 
     private static Map<String, Object> objectSchema(Class<?> record, java.util.Set<Class<?>> seen) {
-        InputsModel m = of(record);
+        return objectSchema(of(record), seen);
+    }
+
+    private static Map<String, Object> objectSchema(InputsModel m, java.util.Set<Class<?>> seen) {
+        Class<?> record = m.type;
         Map<String, Object> s = new LinkedHashMap<>();
         s.put("type", "object");
         Map<String, Object> props = new LinkedHashMap<>();
@@ -73,6 +93,9 @@ public record InputsModel(Class<?> type, List<Field> fields) {
             Map<String, Object> p = typeSchema(f.javaType, seen);
             if (!f.description.isEmpty()) {
                 p.put("description", f.description);
+            }
+            if (f.defaultValue != null) {
+                p.put("default", f.defaultValue);
             }
             props.put(f.key, p);
             if (f.required) {
@@ -121,6 +144,12 @@ public record InputsModel(Class<?> type, List<Field> fields) {
             s.put("additionalProperties", typeSchema(pt.getActualTypeArguments()[1], seen));
         } else if (raw.isRecord() && !seen.contains(raw)) {
             return objectSchema(raw, seen);
+        } else if (raw == java.math.BigDecimal.class) {
+            s.put("anyOf", List.of(Map.of("type", "number"), expressionSchema()));
+        } else if (List.class.isAssignableFrom(raw)) {
+            s.put("type", "array");
+        } else if (Map.class.isAssignableFrom(raw)) {
+            s.put("type", "object");
         }
         return s;
     }
@@ -178,6 +207,18 @@ public record InputsModel(Class<?> type, List<Field> fields) {
         }
         if (Map.class.isAssignableFrom(raw) && t instanceof ParameterizedType pt) {
             return "map of " + describe(pt.getActualTypeArguments()[1]);
+        }
+        if (raw == java.math.BigDecimal.class) {
+            return "number";
+        }
+        if (raw == Object.class) {
+            return "any";
+        }
+        if (Map.class.isAssignableFrom(raw)) {
+            return "mapping";
+        }
+        if (List.class.isAssignableFrom(raw)) {
+            return "list";
         }
         return raw.isRecord() ? "mapping" : raw.getSimpleName();
     }

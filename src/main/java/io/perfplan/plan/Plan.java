@@ -40,6 +40,20 @@ public record Plan(
     /** When {@code perfplan serve} fires the plan. */
     public record Schedule(String cron, String timezone, String overlap, String misfire) {}
 
+    /** The folder relative paths (scripts, commands' cwd) resolve against; see {@link #projectDirOf}. */
+    public Path projectDir() {
+        return file == null ? Path.of("").toAbsolutePath() : projectDirOf(file);
+    }
+
+    /** The project folder of a plan file: the parent of {@code plans/} when the plan lives there, else the plan's folder. */
+    public static Path projectDirOf(Path planFile) {
+        Path dir = planFile.toAbsolutePath().normalize().getParent();
+        if (dir != null && dir.getFileName() != null && dir.getFileName().toString().equals("plans") && dir.getParent() != null) {
+            return dir.getParent();
+        }
+        return dir;
+    }
+
     /** Every step of the plan, parallel groups flattened, main steps first then {@code finally}. */
     public List<Step> allSteps() {
         List<Step> out = new java.util.ArrayList<>();

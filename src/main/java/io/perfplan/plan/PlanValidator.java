@@ -34,7 +34,7 @@ public final class PlanValidator {
         if (loaded.plan() != null) {
             problems.addAll(validate(loaded.plan()));
         }
-        problems.sort(java.util.Comparator.comparingInt((Problem p) -> p.pos().line()).thenComparingInt(p -> p.pos().col()));
+        problems.sort(order(file));
         if (!problems.isEmpty()) {
             throw new PlanException(problems);
         }
@@ -42,7 +42,8 @@ public final class PlanValidator {
     }
 
     public List<Problem> validate(Plan plan) {
-        List<Problem> problems = new ArrayList<>();
+        ActionCatalog actions = this.actions.forPlan(plan);
+        List<Problem> problems = new ArrayList<>(actions.problems());
         plan.schedule().ifPresent(s -> checkCron(plan, s.cron(), problems));
         for (Map.Entry<String, Object> e : plan.vars().entrySet()) {
             checkExpressions(plan, e.getValue(), "vars." + e.getKey(), null, Set.of(), problems);
@@ -53,29 +54,45 @@ public final class PlanValidator {
         Set<String> allIds = new HashSet<>();
         plan.allSteps().forEach(s -> allIds.add(s.id()));
         Set<String> earlier = new HashSet<>();
-        walk(plan, plan.steps(), earlier, allIds, problems);
-        walk(plan, plan.finallySteps(), earlier, allIds, problems);
-        problems.sort(java.util.Comparator.comparingInt((Problem p) -> p.pos().line()).thenComparingInt(p -> p.pos().col()));
+        walk(actions, plan, plan.steps(), earlier, allIds, problems);
+        walk(actions, plan, plan.finallySteps(), earlier, allIds, problems);
+        problems.sort(order(plan.file()));
         return problems;
     }
 
-    private void walk(Plan plan, List<StepNode> nodes, Set<String> earlier, Set<String> allIds, List<Problem> problems) {
+    /** Problems in scripts first (they explain the plan's unknown actions), then the plan's, each file by line and column. */
+    private static java.util.Comparator<Problem> order(java.nio.file.Path planFile) {
+        return java.util.Comparator.comparing((Problem p) -> p.file() != null && planFile != null
+                        && p.file().toAbsolutePath().equals(planFile.toAbsolutePath()))
+                .thenComparing(p -> String.valueOf(p.file()))
+                .thenComparingInt(p -> p.pos().line()).thenComparingInt(p -> p.pos().col());
+    }
+
+    private void walk(ActionCatalog actions, Plan plan, List<StepNode> nodes, Set<String> earlier, Set<String> allIds,
+                      List<Problem> problems) {
         for (StepNode node : nodes) {
             for (Step s : node.steps()) {
-                checkStep(plan, s, earlier, allIds, problems);
+                checkStep(actions, plan, s, earlier, allIds, problems);
             }
             node.steps().forEach(s -> earlier.add(s.id()));
         }
     }
 
-    private void checkStep(Plan plan, Step s, Set<String> earlier, Set<String> allIds, List<Problem> problems) {
+    private void checkStep(ActionCatalog actions, Plan plan, Step s, Set<String> earlier, Set<String> allIds, List<Problem> problems) {
         if (!s.action().isEmpty()) {
-            var inputs = actions.inputsOf(s.action());
+            var inputs = actions.inputsModelOf(s.action());
             if (inputs.isEmpty()) {
                 problems.add(new Problem(plan.file(), plan.positions().of(s.path() + ".action"), "unknown action '" + s.action() + "'"
                         + Suggestions.didYouMean(s.action(), actions.names()) + "; available: " + String.join(", ", new java.util.TreeSet<>(actions.names()))));
             } else {
-                problems.addAll(InputsBinder.check(s.with(), inputs.get(), s.path() + ".with", plan));
+                List<Problem> found = InputsBinder.check(s.with(), inputs.get(), s.path() + ".with", plan);
+                problems.addAll(found);
+                Map<String, Object> constant = found.isEmpty() ? constantValues(s.with()) : null;
+                if (constant != null) {
+                    for (String p : actions.checkInputs(s.action(), constant, plan.projectDir())) {
+                        problems.add(new Problem(plan.file(), plan.positions().of(s.path() + ".with"), p));
+                    }
+                }
             }
         }
         checkExpressions(plan, s.with(), s.path() + ".with", s, earlier, problems, allIds);
@@ -85,6 +102,37 @@ public final class PlanValidator {
         checkExpressions(plan, s.outputs(), s.path() + ".outputs", s, withSelf, problems, allIds);
         s.retry().flatMap(Step.Retry::until).ifPresent(u -> checkCondition(plan, u, s, withSelf, allIds, problems,
                 s.path() + ".retry.until"));
+    }
+
+    /** The values with {@code $${} escapes undone, or null when any of them holds an expression (known only at run time). */
+    @SuppressWarnings("unchecked")
+    private static Map<String, Object> constantValues(Map<String, Object> with) {
+        try {
+            return (Map<String, Object>) constant(with);
+        } catch (IllegalArgumentException e) {
+            return null;
+        }
+    }
+
+    private static Object constant(Object value) {
+        if (value instanceof Map<?, ?> m) {
+            Map<String, Object> out = new java.util.LinkedHashMap<>();
+            m.forEach((k, v) -> out.put(String.valueOf(k), constant(v)));
+            return out;
+        }
+        if (value instanceof List<?> l) {
+            return l.stream().map(PlanValidator::constant).toList();
+        }
+        if (value instanceof String text && text.contains("${")) {
+            Template t = Template.parse(text);
+            if (!t.isConstant()) {
+                throw new IllegalArgumentException("not constant");
+            }
+            StringBuilder b = new StringBuilder();
+            t.parts().forEach(p -> b.append(((Template.Literal) p).text()));
+            return b.toString();
+        }
+        return value;
     }
 
     private void checkCondition(Plan plan, String c, Step s, Set<String> earlier, Set<String> allIds, List<Problem> problems) {

@@ -33,40 +33,61 @@ public final class Database implements AutoCloseable {
 
     /** Opens, migrates and recovers; throws {@link StoreException} with one sentence on failure. */
     public static Database open(String url, String user, String password) {
+        return open(url, user, password, 4);
+    }
+
+    /** As {@link #open(String, String, String)}, with a pool of up to {@code maxConnections} (a scheduler needs more than a CLI run). */
+    public static Database open(String url, String user, String password, int maxConnections) {
         try {
             if (url.startsWith("jdbc:h2:file:")) {
-                String path = url.substring("jdbc:h2:file:".length()).split(";")[0];
-                Path parent = Path.of(path).toAbsolutePath().getParent();
-                if (parent != null) {
-                    Files.createDirectories(parent);
+                Path file = Path.of(url.substring("jdbc:h2:file:".length()).split(";")[0]).toAbsolutePath();
+                Files.createDirectories(file.getParent());
+                // processes that start together take turns to open and migrate: H2 refuses a file whose
+                // lock another opener touched a moment ago, and two Flyway runs must not race
+                synchronized (Database.class) { // a FileLock is per process; threads take turns here
+                    try (java.nio.channels.FileChannel ch = java.nio.channels.FileChannel.open(
+                            file.resolveSibling(file.getFileName() + ".open.lock"),
+                            java.nio.file.StandardOpenOption.CREATE, java.nio.file.StandardOpenOption.WRITE);
+                         java.nio.channels.FileLock ignored = ch.lock()) {
+                        return connect(url, user, password, maxConnections);
+                    }
                 }
             }
-            HikariConfig config = new HikariConfig();
-            config.setJdbcUrl(url);
-            if (user != null) {
-                config.setUsername(user);
-            }
-            if (password != null) {
-                config.setPassword(password);
-            }
-            config.setMaximumPoolSize(4);
-            config.setMinimumIdle(0);
-            config.setPoolName("perfplan");
-            config.setInitializationFailTimeout(15_000);
-            config.setConnectionTimeout(15_000);
-            HikariDataSource ds = new HikariDataSource(config);
-            Database db = new Database(ds, url);
-            if (!db.schemaIsCurrent()) {
-                db.migrate();
-            }
-            new RunRepository(ds).markInterrupted();
-            return db;
+            return connect(url, user, password, maxConnections);
         } catch (StoreException e) {
             throw e;
         } catch (Exception e) {
             throw new StoreException("cannot open the database " + redact(url) + ": " + rootMessage(e)
                     + "; check --db / PERFPLAN_DB, or delete a corrupt db/ folder", e);
         }
+    }
+
+    private static Database connect(String url, String user, String password, int maxConnections) {
+        HikariConfig config = new HikariConfig();
+        config.setJdbcUrl(url);
+        if (user != null) {
+            config.setUsername(user);
+        }
+        if (password != null) {
+            config.setPassword(password);
+        }
+        config.setMaximumPoolSize(maxConnections);
+        config.setMinimumIdle(0);
+        config.setPoolName("perfplan");
+        config.setInitializationFailTimeout(15_000);
+        config.setConnectionTimeout(15_000);
+        HikariDataSource ds = new HikariDataSource(config);
+        Database db = new Database(ds, url);
+        try {
+            if (!db.schemaIsCurrent()) {
+                db.migrate();
+            }
+            new RunRepository(ds).markInterrupted();
+        } catch (RuntimeException e) {
+            ds.close();
+            throw e;
+        }
+        return db;
     }
 
     /**
@@ -78,8 +99,10 @@ public final class Database implements AutoCloseable {
     private boolean schemaIsCurrent() {
         try (Connection c = dataSource.getConnection();
              var st = c.createStatement();
-             var rs = st.executeQuery("SELECT MAX(CAST(\"version\" AS INT)) FROM \"flyway_schema_history\" WHERE \"success\" = TRUE")) {
-            return rs.next() && rs.getInt(1) == SCHEMA_VERSION;
+             var rs = st.executeQuery("SELECT MAX(CAST(\"version\" AS INT)), COUNT(DISTINCT \"version\") FROM \"flyway_schema_history\""
+                     + " WHERE \"success\" = TRUE AND \"version\" IS NOT NULL")) {
+            // versions run 1..SCHEMA_VERSION without gaps, so both numbers must match
+            return rs.next() && rs.getInt(1) == SCHEMA_VERSION && rs.getInt(2) == SCHEMA_VERSION;
         } catch (SQLException e) {
             return false; // no history table yet: a new database
         }
@@ -90,6 +113,7 @@ public final class Database implements AutoCloseable {
         Flyway.configure()
                 .dataSource(dataSource)
                 .locations("classpath:db/migration")
+                .outOfOrder(true) // a database made by a build that lacked a lower version still gets it
                 .placeholders(Map.of("text", postgres ? "TEXT" : "CLOB", "bytes", postgres ? "BYTEA" : "BLOB"))
                 .loggers("slf4j")
                 .load()
