@@ -1,6 +1,7 @@
 package io.perfplan.cli;
 
 import io.perfplan.store.Database;
+import io.perfplan.store.OptimizationRepository;
 import io.perfplan.store.RunRepository;
 import java.io.PrintWriter;
 import java.nio.file.Path;
@@ -15,7 +16,7 @@ import picocli.CommandLine.Parameters;
 import picocli.CommandLine.Spec;
 
 /** Shows one run: its steps, attempts, errors and metrics. */
-@Command(name = "show", description = "Show one run: steps, attempts, errors and metrics.")
+@Command(name = "show", description = "Show one run: steps, attempts, errors, metrics and tuning trials.")
 public final class ShowCommand implements Callable<Integer> {
 
     @Parameters(index = "0", paramLabel = "RUN", description = "The run id (see `perfplan history`), or 'last'.")
@@ -51,6 +52,19 @@ public final class ShowCommand implements Callable<Integer> {
                 m.put("metrics", byStep);
                 m.put("alerts", runs.alerts(id).stream().map(a -> Map.of("step", a.stepId(), "rule", a.rule(),
                         "severity", a.severity(), "message", a.message() == null ? "" : a.message(), "fired_at", a.firedAt().toString())).toList());
+                m.put("trials", runs.optimizations().trials(id).stream().map(t -> {
+                    Map<String, Object> row = new LinkedHashMap<>();
+                    row.put("step", t.stepId());
+                    row.put("attempt", t.attempt());
+                    row.put("trial", t.number());
+                    row.put("role", t.role());
+                    row.put("rung", t.rung());
+                    row.put("parameters", t.parameters());
+                    row.put("objective", t.objective());
+                    row.put("samples", t.samples());
+                    row.put("error", t.error());
+                    return row;
+                }).toList());
                 out.println(Json.write(m));
                 return ExitCode.OK;
             }
@@ -80,6 +94,17 @@ public final class ShowCommand implements Callable<Integer> {
                 Reports.table(out, List.of("ALERT", "STEP", "SEVERITY", "FIRED", "MESSAGE"),
                         alerts.stream().map(a -> List.of(a.rule(), a.stepId(), a.severity(), a.firedAt().toString(),
                                 a.message() == null ? "" : a.message())).toList());
+            }
+            List<OptimizationRepository.TrialRow> trials = runs.optimizations().trials(id);
+            if (!trials.isEmpty()) {
+                out.println();
+                Reports.table(out, List.of("STEP", "TRIAL", "RUNG", "PARAMETERS", "OBJECTIVE", "RUNS", "ERROR"),
+                        trials.stream().map(t -> List.of(t.stepId() + (t.attempt() > 1 ? "#" + t.attempt() : ""),
+                                t.role().equals("current") ? "current" : String.valueOf(t.number()), String.valueOf(t.rung()),
+                                t.parameters().entrySet().stream().map(e -> e.getKey() + "=" + e.getValue())
+                                        .collect(java.util.stream.Collectors.joining(" ")),
+                                t.objective() == null ? "" : Reports.value(t.objective()), String.valueOf(t.samples().length),
+                                t.error() == null ? "" : t.error())).toList());
             }
         }
         return ExitCode.OK;

@@ -322,7 +322,10 @@ public final class Engine {
         long deadline = step.timeout().map(t -> Math.min(start + t.toNanos(), runDeadline)).orElse(runDeadline);
         Cancellation cancel = runCancel.child();
         RecordingStepContext ctx = new RecordingStepContext(String.valueOf(state.runId), state.plan.name(), step.id(), attempt,
-                state.workDir, state.environment, state.masker, state.listener, cancel, deadline, history, deployments);
+                state.workDir, state.environment, state.masker, state.listener, cancel, deadline, history, deployments)
+                .withOptimizations(new StoreOptimizations(store.optimizations(), state.runId, state.plan.name(), step.id(), attempt))
+                .withNestedSteps(new NestedSteps(actions, String.valueOf(state.runId), state.plan.name(), step.id(), attempt,
+                        state.workDir, state.environment, state.masker, state.listener, cancel, deadline, history, deployments));
         ctx.trace = state.trace.startStep(step.id(), step.action(), attempt);
         ctx.traceId = state.trace.traceId();
         Status status;

@@ -31,6 +31,8 @@ final class RecordingStepContext implements StepContext {
     private final long deadlineNanos;
     private final RunHistory history;
     private final Deployments deployments;
+    private Optimizations optimizations;
+    private StepRunner nestedSteps;
 
     final Map<String, StepReport.RecordedMetric> metrics = new LinkedHashMap<>();
     final List<Samples> samples = new ArrayList<>();
@@ -181,6 +183,31 @@ final class RecordingStepContext implements StepContext {
     @Override
     public Deployments deployments() {
         return deployments;
+    }
+
+    /** Gives the step access to stored optimizations (set by the engine before the action runs). */
+    RecordingStepContext withOptimizations(Optimizations optimizations) {
+        this.optimizations = optimizations;
+        return this;
+    }
+
+    /** Lets the step run nested steps (set by the engine before the action runs). */
+    RecordingStepContext withNestedSteps(StepRunner runner) {
+        this.nestedSteps = runner;
+        return this;
+    }
+
+    @Override
+    public StepRunner nestedSteps() {
+        return nestedSteps == null ? StepContext.super.nestedSteps() : nestedSteps;
+    }
+
+    @Override
+    public Optimizations optimizations() {
+        if (optimizations == null) {
+            return StepContext.super.optimizations();
+        }
+        return optimizations;
     }
 
     /** Ends every tracked process that is still running, with its descendants. */

@@ -90,4 +90,14 @@ public interface StepContext {
     default Deployments deployments() {
         throw new UnsupportedOperationException("this step context has no access to the deployment history");
     }
+
+    /** Storage of tuning trials and of configuration changes that can be undone, for {@code optimize} and {@code rollback}. */
+    default Optimizations optimizations() {
+        throw new UnsupportedOperationException("this step context has no access to stored optimizations");
+    }
+
+    /** Runs steps nested in this one (e.g. an {@code optimize} trial made of a deploy and a load test). */
+    default StepRunner nestedSteps() {
+        throw new UnsupportedOperationException("this step context cannot run nested steps");
+    }
 }

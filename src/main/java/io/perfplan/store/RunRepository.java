@@ -367,6 +367,10 @@ public final class RunRepository {
         return new DeploymentRepository(ds);
     }
 
+    public OptimizationRepository optimizations() {
+        return new OptimizationRepository(ds);
+    }
+
     private RunRow runRow(ResultSet rs) throws SQLException {
         return new RunRow(rs.getLong("id"), rs.getString("plan"), rs.getString("status"), rs.getString("run_trigger"),
                 rs.getString("params"), rs.getString("plan_file"), instant(rs, "started_at"), instant(rs, "finished_at"),

@@ -1,5 +1,6 @@
 package io.perfplan.actions.deploy;
 
+import io.perfplan.core.tuning.ConfigFile;
 import io.perfplan.engine.Action;
 import io.perfplan.engine.ActionSpec;
 import io.perfplan.engine.Deployments;
@@ -7,6 +8,7 @@ import io.perfplan.engine.Deployments.Deployment;
 import io.perfplan.engine.Deployments.State;
 import io.perfplan.engine.Direction;
 import io.perfplan.engine.MetricSpec;
+import io.perfplan.engine.Optimizations;
 import io.perfplan.engine.Outcome;
 import io.perfplan.engine.StepContext;
 import io.perfplan.engine.Unit;
@@ -28,12 +30,14 @@ public final class RollbackAction implements Action<RollbackInputs> {
         return new ActionSpec<>("rollback",
                 "Return a service to its last healthy version before the current one (or `to: VERSION`), the way that version "
                         + "was deployed (or with your rollback `command`); check its health, record it, send alerts. "
-                        + "(`optimization: STEP`, undoing an applied optimization, belongs to the optimize action and is not available yet.)",
+                        + "With `optimization: STEP` instead, put back the file that optimize step last applied in this plan.",
                 RollbackInputs.class,
                 List.of(new ActionSpec.OutputSpec("version", "The version returned to."),
                         new ActionSpec.OutputSpec("from_version", "The version that was current before the rollback."),
                         new ActionSpec.OutputSpec("deployment_id", "Id of the deployment recording the rollback."),
-                        new ActionSpec.OutputSpec("pid", "process strategy: the pid of the restarted process.")),
+                        new ActionSpec.OutputSpec("pid", "process strategy: the pid of the restarted process."),
+                        new ActionSpec.OutputSpec("file", "optimization: the file put back."),
+                        new ActionSpec.OutputSpec("undone", "optimization: the parameters that were undone.")),
                 List.of(new MetricSpec("duration", Unit.MILLISECONDS, Direction.LOWER_IS_BETTER,
                         "From the start of the rollback until the earlier version was healthy (or had failed).")),
                 """
@@ -51,7 +55,7 @@ public final class RollbackAction implements Action<RollbackInputs> {
     @Override
     public Optional<String> describe(RollbackInputs in) {
         if (in.optimization() != null) {
-            return Optional.empty();
+            return Optional.of("would put back the file the optimize step " + in.optimization() + " last applied");
         }
         return Optional.of("would return " + in.service() + " in " + in.environment() + " to "
                 + (in.to() == null ? "its last healthy version before the current one" : "version " + in.to())
@@ -61,9 +65,7 @@ public final class RollbackAction implements Action<RollbackInputs> {
     @Override
     public Outcome execute(RollbackInputs in, StepContext ctx) {
         if (in.optimization() != null) {
-            return Outcome.fail("rollback with `optimization: " + in.optimization() + "` undoes an applied optimization, which "
-                    + "belongs to the optimize action and is not available in this version of perfplan; to return a service to "
-                    + "an earlier version, give `service` instead");
+            return undoOptimization(in, ctx);
         }
         long started = System.nanoTime();
         ServiceRollout rollout = new ServiceRollout(ctx, in.service(), in.environment(), in.grace(), in.commandTimeout(), in.alerts());
@@ -100,6 +102,29 @@ public final class RollbackAction implements Action<RollbackInputs> {
             rollout.alert("rollback_failed", target.version(), current.version(), what + " failed: " + r.attempt().problem());
             return Outcome.fail("the rollback of " + in.service() + " to " + target.version() + " failed: " + r.attempt().problem());
         }
+    }
+
+    /** Puts back the content a file had before the optimize step {@code in.optimization()} last wrote it. */
+    private static Outcome undoOptimization(RollbackInputs in, StepContext ctx) {
+        Optional<Optimizations.Change> applied = ctx.optimizations().lastApplied(in.optimization());
+        if (applied.isEmpty()) {
+            return Outcome.fail("step '" + in.optimization() + "' of this plan has no applied optimization to undo (it writes its "
+                    + "file only when the winner is accepted, and an undone change is not undone twice); see `perfplan show`");
+        }
+        Optimizations.Change c = applied.get();
+        String reason = in.reason() == null ? "rollback step " + ctx.stepId() : in.reason();
+        try {
+            ConfigFile.restore(c.file(), new ConfigFile.Snapshot(c.previousExisted(), c.previousContent()), c.appliedContent());
+        } catch (java.io.IOException | IllegalStateException e) {
+            return Outcome.fail("could not undo the optimization of step '" + in.optimization() + "': " + e.getMessage());
+        }
+        ctx.optimizations().markUndone(c.id(), ctx.mask(reason));
+        ctx.output("file", c.file().toString());
+        ctx.output("undone", c.parameters());
+        String what = c.file() + (c.previousExisted() ? " restored to its content" : " removed, as it did not exist")
+                + " before step '" + in.optimization() + "' applied " + c.parameters();
+        ctx.log(what);
+        return Outcome.pass(what);
     }
 
     private static Deployment target(RollbackInputs in, List<Deployment> history, Deployment current) {

@@ -26,8 +26,8 @@ public record RollbackInputs(
         String reason,
         @JsonPropertyDescription("Where the rollback is announced: a list of {log: true} and {webhook: URL, ...}. Default [{log: true}].")
         List<AlertInputs> alerts,
-        @JsonPropertyDescription("Undo an optimization applied by the optimize step with this id instead (belongs to the optimize "
-                + "action; not available yet).")
+        @JsonPropertyDescription("Instead of a service: the id of an optimize step of this plan; the file it last applied "
+                + "is put back as it was (byte for byte, or removed when it did not exist).")
         String optimization) {
 
     public RollbackInputs {

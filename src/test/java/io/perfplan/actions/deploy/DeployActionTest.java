@@ -205,8 +205,7 @@ class DeployActionTest {
                 """);
         assertThat(step(r, "undo").message()).isEqualTo("there are no deployments of nothing in default to roll back; "
                 + "deploy it first (see `perfplan deployments`)");
-        assertThat(step(r, "opt").message()).startsWith("rollback with `optimization: tune` undoes an applied optimization, "
-                + "which belongs to the optimize action");
+        assertThat(step(r, "opt").message()).startsWith("step 'tune' of this plan has no applied optimization to undo");
     }
 
     @Test
