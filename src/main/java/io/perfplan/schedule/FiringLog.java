@@ -159,6 +159,6 @@ public final class FiringLog {
     }
 
     private static ScheduleException fail(String what, SQLException e) {
-        return new ScheduleException("could not " + what + " in the database: " + PlanScheduler.rootMessage(e), e);
+        return new ScheduleException("could not " + what + " in the database: " + io.perfplan.store.Database.rootMessage(e), e);
     }
 }

@@ -188,7 +188,7 @@ public final class PlanScheduler implements AutoCloseable {
             quartz.scheduleJob(job, Set.of(trigger), true);
             return true;
         } catch (SchedulerException | RuntimeException e) {
-            throw new ScheduleException("cannot schedule plan " + plan.name() + ": " + rootMessage(e), e);
+            throw new ScheduleException("cannot schedule plan " + plan.name() + ": " + Database.rootMessage(e), e);
         }
     }
 
@@ -197,7 +197,7 @@ public final class PlanScheduler implements AutoCloseable {
         try {
             return quartz.deleteJob(JobKey.jobKey(plan, GROUP));
         } catch (SchedulerException e) {
-            throw new ScheduleException("cannot remove the schedule of plan " + plan + ": " + rootMessage(e), e);
+            throw new ScheduleException("cannot remove the schedule of plan " + plan + ": " + Database.rootMessage(e), e);
         }
     }
 
@@ -208,7 +208,7 @@ public final class PlanScheduler implements AutoCloseable {
             quartz.getJobKeys(GroupMatcher.jobGroupEquals(GROUP)).forEach(k -> out.add(k.getName()));
             return out;
         } catch (SchedulerException e) {
-            throw new ScheduleException("cannot read the schedules: " + rootMessage(e), e);
+            throw new ScheduleException("cannot read the schedules: " + Database.rootMessage(e), e);
         }
     }
 
@@ -218,7 +218,7 @@ public final class PlanScheduler implements AutoCloseable {
             JobDetail job = quartz.getJobDetail(JobKey.jobKey(plan, GROUP));
             return job == null ? Optional.empty() : Optional.ofNullable(job.getJobDataMap().getString("file"));
         } catch (SchedulerException e) {
-            throw new ScheduleException("cannot read the schedule of plan " + plan + ": " + rootMessage(e), e);
+            throw new ScheduleException("cannot read the schedule of plan " + plan + ": " + Database.rootMessage(e), e);
         }
     }
 
@@ -228,7 +228,7 @@ public final class PlanScheduler implements AutoCloseable {
             Trigger t = quartz.getTrigger(TriggerKey.triggerKey(plan, GROUP));
             return t == null || t.getNextFireTime() == null ? Optional.empty() : Optional.of(t.getNextFireTime().toInstant());
         } catch (SchedulerException e) {
-            throw new ScheduleException("cannot read the schedule of plan " + plan + ": " + rootMessage(e), e);
+            throw new ScheduleException("cannot read the schedule of plan " + plan + ": " + Database.rootMessage(e), e);
         }
     }
 
@@ -259,7 +259,7 @@ public final class PlanScheduler implements AutoCloseable {
                 }
             }
         } catch (SchedulerException | java.text.ParseException e) {
-            throw new ScheduleException("cannot read the schedules: " + rootMessage(e), e);
+            throw new ScheduleException("cannot read the schedules: " + Database.rootMessage(e), e);
         }
         out.sort(Comparator.comparing((ScheduledPlan s) -> s.nextFires().isEmpty() ? Instant.MAX : s.nextFires().get(0))
                 .thenComparing(ScheduledPlan::plan));
@@ -271,7 +271,7 @@ public final class PlanScheduler implements AutoCloseable {
         try {
             quartz.start();
         } catch (SchedulerException e) {
-            throw new ScheduleException("cannot start the scheduler: " + rootMessage(e), e);
+            throw new ScheduleException("cannot start the scheduler: " + Database.rootMessage(e), e);
         }
     }
 
@@ -280,7 +280,7 @@ public final class PlanScheduler implements AutoCloseable {
         try {
             quartz.standby();
         } catch (SchedulerException e) {
-            throw new ScheduleException("cannot pause the scheduler: " + rootMessage(e), e);
+            throw new ScheduleException("cannot pause the scheduler: " + Database.rootMessage(e), e);
         }
     }
 
@@ -290,7 +290,7 @@ public final class PlanScheduler implements AutoCloseable {
         try {
             quartz.shutdown(true);
         } catch (SchedulerException e) {
-            throw new ScheduleException("cannot stop the scheduler: " + rootMessage(e), e);
+            throw new ScheduleException("cannot stop the scheduler: " + Database.rootMessage(e), e);
         }
     }
 
@@ -303,13 +303,4 @@ public final class PlanScheduler implements AutoCloseable {
         }
     }
 
-    static String rootMessage(Throwable e) {
-        Throwable t = e;
-        while (t.getCause() != null && t.getCause() != t) {
-            t = t.getCause();
-        }
-        String m = t.getMessage() == null ? t.getClass().getSimpleName() : t.getMessage();
-        int nl = m.indexOf('\n');
-        return nl < 0 ? m : m.substring(0, nl);
-    }
 }

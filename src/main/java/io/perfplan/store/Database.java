@@ -146,7 +146,8 @@ public final class Database implements AutoCloseable {
         return url.replaceAll("(?i)(password=)[^;&]*", "$1***");
     }
 
-    static String rootMessage(Throwable e) {
+    /** The innermost cause's message, first line only: what a user needs from a chain of wrapped exceptions. */
+    public static String rootMessage(Throwable e) {
         Throwable t = e;
         while (t.getCause() != null && t.getCause() != t) {
             t = t.getCause();
