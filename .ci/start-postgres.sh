@@ -3,6 +3,8 @@
 # Installs Debian's postgresql when no server binary is present. Usage: url=$(.ci/start-postgres.sh)
 set -euo pipefail
 port=${PERFPLAN_TEST_PG_PORT:-55432}
+# take the next free port when that one is in use (another server, a previous run)
+while (exec 3<>"/dev/tcp/127.0.0.1/$port") 2>/dev/null; do port=$((port + 1)); done
 bin=""
 for c in "$(command -v postgres 2>/dev/null || true)" /usr/lib/postgresql/*/bin/postgres; do
   if [ -n "$c" ] && [ -x "$c" ]; then bin=$(dirname "$c"); break; fi
