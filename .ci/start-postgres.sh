@@ -11,7 +11,7 @@ for c in "$(command -v postgres 2>/dev/null || true)" /usr/lib/postgresql/*/bin/
 done
 if [ -z "$bin" ]; then
   (apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq postgresql >/dev/null) >&2
-  bin=$(dirname "$(ls /usr/lib/postgresql/*/bin/postgres | head -1)")
+  for c in /usr/lib/postgresql/*/bin/postgres; do bin=$(dirname "$c"); break; done
 fi
 dir=$(mktemp -d /tmp/perfplan-pg.XXXXXX)
 chmod 755 "$dir"
