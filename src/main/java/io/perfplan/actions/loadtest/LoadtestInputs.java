@@ -50,7 +50,7 @@ public record LoadtestInputs(
         Long seed,
         @JsonPropertyDescription("conditions every response must meet; failures count as errors.<check>")
         ChecksInput checks,
-        @JsonPropertyDescription("conditions such as \"latency.p99 < 200ms\" or \"error_rate < 1%\" (joined by and/or), checked every second on the last threshold_window and on the whole run; the step fails when one fails")
+        @JsonPropertyDescription("conditions such as \"latency.p99 < 200ms\" or \"error_rate < 1%\": the validate action's threshold language with this step's metrics named without the step (and/or, parentheses; limits need units: ms, %, /s, B), checked every second on the last threshold_window and on the whole run; the step fails when one fails")
         List<String> thresholds,
         @JsonPropertyDescription("stop the test as soon as a threshold fails during the run (results are kept; default false)")
         Boolean abortOnFail,

@@ -35,7 +35,11 @@ public sealed interface Threshold permits Threshold.Comparison, Threshold.All, T
             return symbol;
         }
 
+        /** Whether {@code observed op limit} holds; a missing value ({@code NaN}) satisfies no comparison. */
         public boolean holds(double observed, double limit) {
+            if (Double.isNaN(observed)) {
+                return false;
+            }
             boolean equal = observed == limit
                     || Math.abs(observed - limit) <= 1e-9 * Math.max(Math.abs(observed), Math.abs(limit));
             return switch (this) {
@@ -116,7 +120,19 @@ public sealed interface Threshold permits Threshold.Comparison, Threshold.All, T
         if (text == null || text.isBlank()) {
             throw new IllegalArgumentException("the threshold is empty; write e.g. \"load.latency.p99 < 250ms\"");
         }
-        return new ThresholdParser(text).parse();
+        return new ThresholdParser(text, true).parse();
+    }
+
+    /**
+     * Parses a threshold over one step's own metrics, named without the step: {@code latency.p99 < 250ms}.
+     *
+     * @throws IllegalArgumentException with one sentence naming the column and what was expected
+     */
+    static Threshold parseLocal(String text) {
+        if (text == null || text.isBlank()) {
+            throw new IllegalArgumentException("the condition is empty; write e.g. \"latency.p99 < 250ms\"");
+        }
+        return new ThresholdParser(text, false).parse();
     }
 
     /** The metric names this threshold reads, in order of first use. */

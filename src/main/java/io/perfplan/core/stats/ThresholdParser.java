@@ -13,15 +13,19 @@ import java.util.Optional;
  * primary    := "(" expr ")" | comparison
  * comparison := METRIC OP NUMBER [UNIT]
  * </pre>
- * METRIC is {@code step.name[.more]}; errors name the 1-based column where the text went wrong.
+ * METRIC is {@code step.name[.more]} (or, for a step's own metrics, a bare {@code name[.more]});
+ * errors name the 1-based column where the text went wrong.
  */
 final class ThresholdParser {
 
     private final String text;
+    private final boolean qualified;
     private int pos;
 
-    ThresholdParser(String text) {
+    /** @param qualified whether metric names must start with a step id ({@code load.latency.p99}) */
+    ThresholdParser(String text, boolean qualified) {
         this.text = text;
+        this.qualified = qualified;
     }
 
     Threshold parse() {
@@ -100,7 +104,7 @@ final class ThresholdParser {
             throw error("expected a metric such as load.latency.p99, found '" + rest() + "'");
         }
         int dot = name.indexOf('.');
-        if (dot <= 0 || dot == name.length() - 1 || name.contains("..") || name.endsWith(".")) {
+        if ((qualified ? dot <= 0 : dot == 0) || name.contains("..") || name.endsWith(".")) {
             pos = start;
             throw error("'" + name + "' is not a metric reference; write <step>.<metric>, e.g. load.latency.p99");
         }

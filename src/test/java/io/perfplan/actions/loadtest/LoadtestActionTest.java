@@ -146,11 +146,11 @@ class LoadtestActionTest {
         assertThatThrownBy(() -> bind("{'url': 'http://127.0.0.1/', 'rate': 5, 'checks': {'status': ['2xy']}}"))
                 .hasMessageContaining("'2xy' is not a status");
         assertThatThrownBy(() -> bind("{'url': 'http://127.0.0.1/', 'stress': {'start': 1, 'step': 1, 'max': 2, 'until': 'p99 high'}}"))
-                .hasMessageContaining("is not a condition");
+                .hasMessageContaining("expected a comparison (<, <=, >, >=, == or !=) after 'p99'");
         assertThatThrownBy(() -> LoadtestAction.toLoadTest(bind("{'url': 'ftp://127.0.0.1/', 'rate': 5}")))
                 .hasMessageContaining("http:// or https://");
         assertThatThrownBy(() -> bind("{'url': 'http://127.0.0.1/', 'rate': 5, 'thresholds': ['p99 < 5']}"))
-                .hasMessageContaining("is not a condition");
+                .hasMessageContaining("unknown load metric 'p99'");
         assertThatThrownBy(() -> bind("{'url': 'http://127.0.0.1/', 'rat': 5}")).hasMessageContaining("rat");
         assertThatThrownBy(() -> LoadtestAction.toLoadTest(bind("{'url': 'http://127.0.0.1/', 'rate': 5, 'headers': {'X-A': 'a\\r\\nInjected: 1'}}")))
                 .hasMessageContaining("header 'X-A' is not a valid HTTP header");

@@ -137,7 +137,7 @@ class LoadtestPlanTest {
                 .isInstanceOf(PlanException.class)
                 .hasMessageContaining("bad.yaml:6:")
                 .hasMessageContaining("set either rate or stages, not both")
-                .hasMessageContaining("is not a condition");
+                .hasMessageContaining("column 17: unknown unit 'parsecs'");
     }
 
     @Test

@@ -25,7 +25,7 @@ class MetricConditionTest {
         LoadStats s = stats(100, 150, 0);
         assertThat(MetricCondition.parse("latency.p99 < 200ms").test(s)).isTrue();
         assertThat(MetricCondition.parse("latency.p99 < 0.1s").test(s)).isFalse();
-        assertThat(MetricCondition.parse("latency.max <= 151").test(s)).isTrue();
+        assertThat(MetricCondition.parse("latency.max <= 151ms").test(s)).isTrue();
         assertThat(MetricCondition.parse("latency.p50 > 200000us").test(s)).isFalse();
     }
 
@@ -34,12 +34,12 @@ class MetricConditionTest {
         LoadStats failing = stats(95, 1, 5);
         assertThat(failing.errorRatePercent()).isEqualTo(5.0);
         assertThat(MetricCondition.parse("error_rate < 1% or errors.refused > 4").test(failing)).isTrue();
-        assertThat(MetricCondition.parse("error_rate < 1% or errors.refused > 4 and throughput > 100").test(failing)).isFalse();
+        assertThat(MetricCondition.parse("error_rate < 1% or errors.refused > 4 and throughput > 100/s").test(failing)).isFalse();
         LoadStats healthy = stats(100, 1, 0);
-        assertThat(MetricCondition.parse("error_rate < 1% and requests > 10 or throughput > 1000000").test(healthy)).isTrue();
-        assertThat(MetricCondition.parse("error_rate > 1% and requests > 10 or throughput > 1000000").test(healthy)).isFalse();
+        assertThat(MetricCondition.parse("error_rate < 1% and requests > 10 or throughput > 1000000/s").test(healthy)).isTrue();
+        assertThat(MetricCondition.parse("error_rate > 1% and requests > 10 or throughput > 1000000/s").test(healthy)).isFalse();
         assertThat(MetricCondition.parse("error_rate > 1% or latency.p99 > 0.5ms").test(healthy)).isTrue();
-        assertThat(MetricCondition.parse("errors.refused == 0 && dropped == 0").test(healthy)).isTrue();
+        assertThat(MetricCondition.parse("errors.refused == 0 and dropped == 0").test(healthy)).isTrue();
     }
 
     @Test
@@ -52,9 +52,11 @@ class MetricConditionTest {
     @Test
     void rejectsWhatItCannotRead() {
         assertThatThrownBy(() -> MetricCondition.parse("latncy.p99 < 2ms")).hasMessageContaining("unknown load metric 'latncy.p99'");
-        assertThatThrownBy(() -> MetricCondition.parse("error_rate < 2ms")).hasMessageContaining("only latency");
-        assertThatThrownBy(() -> MetricCondition.parse("latency.p99 < 2%")).hasMessageContaining("only error_rate");
-        assertThatThrownBy(() -> MetricCondition.parse("p99 is low")).hasMessageContaining("is not a condition");
+        assertThatThrownBy(() -> MetricCondition.parse("error_rate < 2ms")).hasMessageContaining("error_rate is a percentage (%) but 2ms is a time");
+        assertThatThrownBy(() -> MetricCondition.parse("latency.p99 < 2%")).hasMessageContaining("latency.p99 is a time (ms) but 2% is a percentage");
+        assertThatThrownBy(() -> MetricCondition.parse("p99 is low")).hasMessageContaining("expected a comparison");
         assertThatThrownBy(() -> MetricCondition.parse("errors.bogus > 0")).hasMessageContaining("unknown error kind");
+        assertThatThrownBy(() -> MetricCondition.parse("latency.p99 < 200")).hasMessageContaining("give the limit a unit, e.g. 200ms");
+        assertThatThrownBy(() -> MetricCondition.parse("(error_rate < 1%")).hasMessageContaining("expected ')'");
     }
 }
