@@ -427,8 +427,8 @@ public final class LoadRunner implements AutoCloseable {
             LoadStats stats = current.kind() == Phase.Kind.WARMUP ? new LoadStats() : measured;
             stats.elapsedNanos(at - currentStart);
             listener.ended(current, stats);
-            if (current.kind() != Phase.Kind.WARMUP) {
-                measured = new LoadStats();
+            if (current.kind() != Phase.Kind.WARMUP && index < phases.size() - 1) {
+                measured = new LoadStats(); // the next stage's
             }
         }
     }
