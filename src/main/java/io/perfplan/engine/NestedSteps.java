@@ -104,8 +104,8 @@ final class NestedSteps implements StepRunner {
             } finally {
                 ctx.endProcesses();
             }
-            boolean passed = outcome.passed() && !ctx.cancelled();
-            ctx.trace.end(passed ? Status.PASSED.id() : Status.FAILED.id(), passed ? null : masker.mask(outcome.message()),
+            Status traced = ctx.cancelled() ? Status.CANCELLED : outcome.passed() ? Status.PASSED : Status.FAILED;
+            ctx.trace.end(traced.id(), traced == Status.PASSED ? null : masker.mask(outcome.message()),
                     java.time.Duration.ofNanos(System.nanoTime() - started));
             synchronized (ctx) {
                 ctx.metrics.forEach((name, m) -> metrics.put(s.id() + "." + name, m.value()));
