@@ -8,7 +8,10 @@ import java.util.List;
 import java.util.Map;
 import java.util.Set;
 
-/** The engine's {@link StepRunner}: each nested step gets its own context under the enclosing step's cancellation and deadline. */
+/**
+ * The engine's {@link StepRunner}: each nested step gets its own context under the enclosing step's
+ * cancellation and deadline, and its own span ({@code step <parent>.<id>}) under the span it runs in.
+ */
 final class NestedSteps implements StepRunner {
 
     private final ActionRegistry actions;
@@ -24,10 +27,19 @@ final class NestedSteps implements StepRunner {
     private final long deadlineNanos;
     private final RunHistory history;
     private final Deployments deployments;
+    private final io.perfplan.telemetry.SpanParent parent;
 
     NestedSteps(ActionRegistry actions, String runId, String plan, String parentStepId, int attempt, Path workDir,
                 Map<String, String> environment, SecretMasker masker, RunListener listener, Cancellation cancellation,
                 long deadlineNanos, RunHistory history, Deployments deployments) {
+        this(actions, runId, plan, parentStepId, attempt, workDir, environment, masker, listener, cancellation, deadlineNanos,
+                history, deployments, io.perfplan.telemetry.RunTelemetry.StepTrace.NONE);
+    }
+
+    private NestedSteps(ActionRegistry actions, String runId, String plan, String parentStepId, int attempt, Path workDir,
+                        Map<String, String> environment, SecretMasker masker, RunListener listener, Cancellation cancellation,
+                        long deadlineNanos, RunHistory history, Deployments deployments, io.perfplan.telemetry.SpanParent parent) {
+        this.parent = parent;
         this.actions = actions;
         this.runId = runId;
         this.plan = plan;
@@ -41,6 +53,12 @@ final class NestedSteps implements StepRunner {
         this.deadlineNanos = deadlineNanos;
         this.history = history;
         this.deployments = deployments;
+    }
+
+    @Override
+    public NestedSteps under(io.perfplan.telemetry.SpanParent spans) {
+        return new NestedSteps(actions, runId, plan, parentStepId, attempt, workDir, environment, masker, listener, cancellation,
+                deadlineNanos, history, deployments, spans);
     }
 
     @Override
@@ -72,8 +90,11 @@ final class NestedSteps implements StepRunner {
         Map<String, Map<String, Object>> outputs = new LinkedHashMap<>();
         for (NestedStep s : steps) {
             Action<?> action = actions.get(s.action()).orElseThrow();
-            RecordingStepContext ctx = new RecordingStepContext(runId, plan, parentStepId + "." + s.id(), attempt, workDir,
+            String id = parentStepId + "." + s.id();
+            RecordingStepContext ctx = new RecordingStepContext(runId, plan, id, attempt, workDir,
                     environment, masker, listener, cancellation, deadlineNanos, history, deployments);
+            ctx.trace = parent.startStep(id, s.action(), attempt);
+            long started = System.nanoTime();
             Outcome outcome;
             try {
                 Object inputs = InputsBinder.bind(s.with() == null ? Map.of() : s.with(), action.spec().inputs());
@@ -83,6 +104,9 @@ final class NestedSteps implements StepRunner {
             } finally {
                 ctx.endProcesses();
             }
+            Status traced = ctx.cancelled() ? Status.CANCELLED : outcome.passed() ? Status.PASSED : Status.FAILED;
+            ctx.trace.end(traced.id(), traced == Status.PASSED ? null : masker.mask(outcome.message()),
+                    java.time.Duration.ofNanos(System.nanoTime() - started));
             synchronized (ctx) {
                 ctx.metrics.forEach((name, m) -> metrics.put(s.id() + "." + name, m.value()));
                 ctx.samples.forEach(x -> samples.put(s.id() + "." + x.name(), x.values()));

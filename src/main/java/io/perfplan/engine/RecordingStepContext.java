@@ -195,7 +195,7 @@ final class RecordingStepContext implements StepContext {
 
     @Override
     public StepRunner nestedSteps() {
-        return nestedSteps == null ? StepContext.super.nestedSteps() : nestedSteps;
+        return nestedSteps == null ? StepContext.super.nestedSteps() : nestedSteps.under(trace);
     }
 
     @Override

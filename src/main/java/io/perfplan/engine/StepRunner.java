@@ -29,4 +29,12 @@ public interface StepRunner {
 
     /** Runs the steps in order, stopping at the first that fails. */
     Result run(List<NestedStep> steps);
+
+    /**
+     * This runner with its steps traced under {@code parent} (e.g. the span of an optimize trial)
+     * rather than directly under the calling step's span.
+     */
+    default StepRunner under(io.perfplan.telemetry.SpanParent parent) {
+        return this;
+    }
 }

@@ -23,7 +23,8 @@ import java.util.Map;
  * {@code perfplan.plan}, {@code perfplan.run.id}, {@code perfplan.status}) with one child
  * {@code step <id>} per attempt ({@code perfplan.step.id}, {@code perfplan.action},
  * {@code perfplan.attempt}, {@code perfplan.status}) and the children actions open. Parents are
- * passed explicitly, so parallel steps on other threads nest correctly. Metrics:
+ * passed explicitly, so parallel steps on other threads nest correctly; nested steps (an optimize
+ * trial's) are {@code step <parent>.<id>} spans under the span they run in. Metrics:
  * {@code perfplan.run.duration} and {@code perfplan.step.duration} histograms in seconds and the
  * {@code perfplan.step.outcomes} counter, by plan, action and status.
  */
@@ -106,53 +107,7 @@ final class OtelRunTelemetry implements RunTelemetry {
 
             @Override
             public StepTrace startStep(String stepId, String action, int attempt) {
-                Span step = tracer.spanBuilder("step " + stepId).setParent(parent)
-                        .setAttribute(PLAN, plan).setAttribute(RUN_ID, runId).setAttribute(STEP_ID, stepId)
-                        .setAttribute(ACTION, action).setAttribute(ATTEMPT, (long) attempt).startSpan();
-                Context stepContext = parent.with(step);
-                return new StepTrace() {
-                    @Override
-                    public SpanScope child(String name) {
-                        Span child = tracer.spanBuilder(name).setParent(stepContext).startSpan();
-                        return new SpanScope() {
-                            @Override
-                            public void attribute(String key, String value) {
-                                child.setAttribute(key, value);
-                            }
-
-                            @Override
-                            public void close() {
-                                child.end();
-                            }
-                        };
-                    }
-
-                    @Override
-                    public void histogram(String name, byte[] encoded) {
-                        org.HdrHistogram.Histogram h;
-                        try {
-                            h = org.HdrHistogram.Histogram.decodeFromCompressedByteBuffer(java.nio.ByteBuffer.wrap(encoded), 0);
-                        } catch (java.util.zip.DataFormatException | RuntimeException e) {
-                            return; // not a histogram of ours; nothing to export
-                        }
-                        Attributes a = Attributes.of(PLAN, plan, STEP_ID, stepId, HISTOGRAM, name);
-                        // one record per request: the SDK aggregates into buckets (about 0.1 s per million requests)
-                        for (org.HdrHistogram.HistogramIterationValue v : h.recordedValues()) {
-                            double ms = h.medianEquivalentValue(v.getValueIteratedTo()) / 1000.0;
-                            for (long i = 0; i < v.getCountAtValueIteratedTo(); i++) {
-                                latency.record(ms, a);
-                            }
-                        }
-                    }
-
-                    @Override
-                    public void end(String status, String error, Duration took) {
-                        finish(step, status, error);
-                        Attributes a = Attributes.of(PLAN, plan, ACTION, action, STATUS, status);
-                        stepDuration.record(took.toNanos() / 1e9, a);
-                        stepOutcomes.add(1, a);
-                    }
-                };
+                return new OtelStepTrace(plan, runId, parent, stepId, action, attempt);
             }
 
             @Override
@@ -161,6 +116,118 @@ final class OtelRunTelemetry implements RunTelemetry {
                 runDuration.record(took.toNanos() / 1e9, Attributes.of(PLAN, plan, STATUS, status));
             }
         };
+    }
+
+    /** A step attempt's span under {@code parent}: the run's span, or for a nested step the span it runs in. */
+    private final class OtelStepTrace implements StepTrace {
+        private final String plan;
+        private final long runId;
+        private final String stepId;
+        private final String action;
+        private final Span step;
+        private final Context context;
+
+        OtelStepTrace(String plan, long runId, Context parent, String stepId, String action, int attempt) {
+            this.plan = plan;
+            this.runId = runId;
+            this.stepId = stepId;
+            this.action = action;
+            this.step = tracer.spanBuilder("step " + stepId).setParent(parent)
+                    .setAttribute(PLAN, plan).setAttribute(RUN_ID, runId).setAttribute(STEP_ID, stepId)
+                    .setAttribute(ACTION, action).setAttribute(ATTEMPT, (long) attempt).startSpan();
+            this.context = parent.with(step);
+        }
+
+        @Override
+        public SpanScope child(String name) {
+            return new OtelSpanScope(plan, runId, context, name);
+        }
+
+        @Override
+        public StepTrace startStep(String nestedId, String nestedAction, int attempt) {
+            return new OtelStepTrace(plan, runId, context, nestedId, nestedAction, attempt);
+        }
+
+        @Override
+        public void histogram(String name, byte[] encoded) {
+            org.HdrHistogram.Histogram h;
+            try {
+                h = org.HdrHistogram.Histogram.decodeFromCompressedByteBuffer(java.nio.ByteBuffer.wrap(encoded), 0);
+            } catch (java.util.zip.DataFormatException | RuntimeException e) {
+                return; // not a histogram of ours; nothing to export
+            }
+            Attributes a = Attributes.of(PLAN, plan, STEP_ID, stepId, HISTOGRAM, name);
+            // one record per request: the SDK aggregates into buckets (about 0.1 s per million requests)
+            for (org.HdrHistogram.HistogramIterationValue v : h.recordedValues()) {
+                double ms = h.medianEquivalentValue(v.getValueIteratedTo()) / 1000.0;
+                for (long i = 0; i < v.getCountAtValueIteratedTo(); i++) {
+                    latency.record(ms, a);
+                }
+            }
+        }
+
+        @Override
+        public void end(String status, String error, Duration took) {
+            finish(step, status, error);
+            Attributes a = Attributes.of(PLAN, plan, ACTION, action, STATUS, status);
+            stepDuration.record(took.toNanos() / 1e9, a);
+            stepOutcomes.add(1, a);
+        }
+    }
+
+    /** A span an action opened (a loadtest stage, an optimize trial), under a step's span or another such span. */
+    private final class OtelSpanScope implements SpanScope {
+        private final String plan;
+        private final long runId;
+        private final Span span;
+        private final Context context;
+
+        OtelSpanScope(String plan, long runId, Context parent, String name) {
+            this.plan = plan;
+            this.runId = runId;
+            this.span = tracer.spanBuilder(name).setParent(parent).startSpan();
+            this.context = parent.with(span);
+        }
+
+        @Override
+        public void attribute(String key, String value) {
+            span.setAttribute(key, value);
+        }
+
+        @Override
+        public void attribute(String key, long value) {
+            span.setAttribute(key, value);
+        }
+
+        @Override
+        public void attribute(String key, double value) {
+            span.setAttribute(key, value);
+        }
+
+        @Override
+        public void attribute(String key, boolean value) {
+            span.setAttribute(key, value);
+        }
+
+        @Override
+        public void failed(String reason) {
+            span.setStatus(StatusCode.ERROR, reason);
+        }
+
+        @Override
+        public SpanScope child(String name) {
+            return new OtelSpanScope(plan, runId, context, name);
+        }
+
+        @Override
+        public StepTrace startStep(String stepId, String action, int attempt) {
+            return new OtelStepTrace(plan, runId, context, stepId, action, attempt);
+        }
+
+        @Override
+        public void close() {
+            span.end();
+        }
     }
 
     private static void finish(Span span, String status, String error) {

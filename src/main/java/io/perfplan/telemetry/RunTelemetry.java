@@ -47,8 +47,8 @@ public interface RunTelemetry extends AutoCloseable {
         void end(String status, String error, Duration took);
     }
 
-    /** The span of one step attempt. */
-    interface StepTrace {
+    /** The span of one step attempt; spans the action opens and nested steps hang under it. */
+    interface StepTrace extends SpanParent {
         StepTrace NONE = new StepTrace() {
             @Override
             public SpanScope child(String name) {
@@ -56,12 +56,14 @@ public interface RunTelemetry extends AutoCloseable {
             }
 
             @Override
+            public StepTrace startStep(String stepId, String action, int attempt) {
+                return NONE;
+            }
+
+            @Override
             public void end(String status, String error, Duration took) {
             }
         };
-
-        /** Opens a child span (e.g. a loadtest stage); close it when the work ends. */
-        SpanScope child(String name);
 
         /**
          * Records a latency histogram the step stored (compressed HdrHistogram of microseconds, as

@@ -100,13 +100,41 @@ class OtlpExportTest {
 
     @Test
     void loadsNoOpenTelemetryClassWhenOff() throws Exception {
-        Path classes = dir.resolve("classes.txt");
-        perfplan(Map.of(), List.of("-Xlog:class+load=info:file=" + classes), "run", "plan.yaml");
-        String loaded = Files.readString(classes);
-        assertThat(loaded).contains("io.perfplan.engine.Engine").doesNotContain("io.opentelemetry")
-                .doesNotContain("io.perfplan.telemetry.OtelRunTelemetry");
-        assertThat(received).isEmpty();
-        assertThat(paths).isEmpty();
+        // the code paths that open child spans too: loadtest stages, optimize trials and their nested steps
+        HttpServer target = HttpServer.create(new InetSocketAddress("127.0.0.1", 0), 0);
+        target.createContext("/", ex -> {
+            ex.sendResponseHeaders(204, -1);
+            ex.close();
+        });
+        target.start();
+        try {
+            Files.writeString(dir.resolve("off.yaml"), """
+                    plan: untraced
+                    steps:
+                      - id: greet
+                        action: exec
+                        with: {command: [echo, hi]}
+                      - id: ramp
+                        action: loadtest
+                        with: {url: "http://127.0.0.1:%d/", warmup: 200ms, stages: [{duration: 500ms, rate: 20}, {duration: 500ms, rate: 40}]}
+                      - id: tune
+                        action: optimize
+                        with:
+                          parameters: {x: [1, 2]}
+                          trial: {steps: [{id: work, action: exec, with: {command: [echo, "{{trial.x}}"]}}]}
+                          objective: {metric: work.wall}
+                    """.formatted(target.getAddress().getPort()));
+            Path classes = dir.resolve("classes.txt");
+            String out = perfplan(Map.of(), List.of("-Xlog:class+load=info:file=" + classes), "run", "off.yaml");
+            String loaded = Files.readString(classes);
+            assertThat(loaded).as(out).contains("io.perfplan.engine.Engine").contains("io.perfplan.actions.loadtest.PhaseSpans")
+                    .contains("io.perfplan.actions.optimize.TrialSpans").doesNotContain("io.opentelemetry")
+                    .doesNotContain("io.perfplan.telemetry.OtelRunTelemetry");
+            assertThat(received).isEmpty();
+            assertThat(paths).isEmpty();
+        } finally {
+            target.stop(0);
+        }
     }
 
     /** Reads span names and trace ids from an ExportTraceServiceRequest (protobuf wire format). */

@@ -113,6 +113,154 @@ class RunTracingTest {
     }
 
     @Test
+    void eachLoadtestStageIsASpanWithWhatItMeasured() throws Exception {
+        com.sun.net.httpserver.HttpServer server = com.sun.net.httpserver.HttpServer.create(
+                new java.net.InetSocketAddress("127.0.0.1", 0), 0);
+        server.createContext("/", ex -> {
+            ex.sendResponseHeaders(204, -1);
+            ex.close();
+        });
+        server.start();
+        try {
+            // from 0 to 50/s over 1 s (25 requests), then to 100/s over 1 s (75), after 500 ms of warm-up at 50/s
+            RunReport report = run("""
+                    plan: staged
+                    steps:
+                      - id: ramp
+                        action: loadtest
+                        with:
+                          url: "http://127.0.0.1:%d/x"
+                          warmup: 500ms
+                          stages: [{duration: 1s, rate: 50}, {duration: 1s, rate: 100}]
+                    """.formatted(server.getAddress().getPort()));
+            assertThat(report.steps().get(0).status()).as(report.steps().get(0).message()).isEqualTo(io.perfplan.engine.Status.PASSED);
+
+            SpanData run = only("run staged");
+            SpanData step = only("step ramp");
+            SpanData load = only("loadtest.run");
+            assertThat(step.getParentSpanId()).isEqualTo(run.getSpanId());
+            assertThat(load.getParentSpanId()).isEqualTo(step.getSpanId());
+            List<SpanData> phases = children(load);
+            assertThat(phases).extracting(SpanData::getName).containsExactly("loadtest.warmup", "loadtest.stage", "loadtest.stage");
+            assertThat(phases.get(0).getAttributes().get(doubleKey("perfplan.loadtest.rate.target"))).isEqualTo(50.0);
+            assertThat(phases.get(0).getAttributes().get(longKey("perfplan.loadtest.requests"))).isNull(); // warm-up is not recorded
+            assertThat(phases.subList(1, 3)).extracting(p -> p.getAttributes().get(longKey("perfplan.loadtest.stage"))).containsExactly(1L, 2L);
+            assertThat(phases.subList(1, 3)).extracting(p -> p.getAttributes().get(doubleKey("perfplan.loadtest.rate.start")))
+                    .containsExactly(0.0, 50.0);
+            assertThat(phases.subList(1, 3)).extracting(p -> p.getAttributes().get(doubleKey("perfplan.loadtest.rate.target")))
+                    .containsExactly(50.0, 100.0);
+            assertThat(phases.subList(1, 3)).extracting(p -> p.getAttributes().get(longKey("perfplan.loadtest.planned_ms")))
+                    .containsExactly(1000L, 1000L);
+            assertThat(phases.subList(1, 3)).allSatisfy(p -> {
+                assertThat(p.getAttributes().get(longKey("perfplan.loadtest.errors"))).isZero();
+                assertThat(p.getAttributes().get(doubleKey("perfplan.loadtest.throughput"))).isPositive();
+            });
+            long first = phases.get(1).getAttributes().get(longKey("perfplan.loadtest.requests"));
+            long second = phases.get(2).getAttributes().get(longKey("perfplan.loadtest.requests"));
+            assertThat(first + second).isEqualTo(100);
+            assertThat(first).isBetween(10L, 40L); // a request counts in the stage it ended in, give or take the collection
+            // in time order, one after the other, inside the load test's span
+            assertThat(phases.get(1).getStartEpochNanos()).isGreaterThanOrEqualTo(phases.get(0).getEndEpochNanos());
+            assertThat(phases.get(2).getStartEpochNanos()).isGreaterThanOrEqualTo(phases.get(1).getEndEpochNanos());
+            assertThat(phases.get(2).getEndEpochNanos()).isLessThanOrEqualTo(load.getEndEpochNanos());
+        } finally {
+            server.stop(0);
+        }
+    }
+
+    @Test
+    void eachOptimizeTrialIsASpanAndItsNestedStepsRunUnderIt() throws Exception {
+        RunReport report = run("""
+                plan: tuned
+                steps:
+                  - id: tune
+                    action: optimize
+                    with:
+                      parameters: {s: ["0.3", "0.01", "bad"]}
+                      trial:
+                        steps:
+                          - id: prepare
+                            action: exec
+                            with: {command: ["[ {{trial.s}} != bad ]"], shell: true}
+                          - id: work
+                            action: exec
+                            with: {command: [sleep, "{{trial.s}}"]}
+                      objective: {metric: work.wall}
+                      current: {s: "0.3"}
+                      repeats: 2
+                      accept: {min_improvement: 10%, alpha: 0.05, runs: 5}
+                """);
+        assertThat(report.steps().get(0).status()).as(report.steps().get(0).message()).isEqualTo(io.perfplan.engine.Status.PASSED);
+
+        SpanData step = only("step tune");
+        assertThat(step.getParentSpanId()).isEqualTo(only("run tuned").getSpanId());
+        List<SpanData> trials = children(step).stream().filter(s -> s.getName().equals("optimize.trial")).toList();
+        assertThat(trials).extracting(t -> t.getAttributes().get(longKey("perfplan.trial.number"))).containsExactly(0L, 1L, 2L, 3L);
+        assertThat(trials).extracting(t -> t.getAttributes().get(AttributeKey.stringKey("perfplan.trial.role")))
+                .containsExactly("current", "candidate", "candidate", "candidate");
+        assertThat(trials).extracting(t -> t.getAttributes().get(AttributeKey.stringKey("perfplan.trial.param.s")))
+                .containsExactly("0.3", "0.3", "0.01", "bad");
+        assertThat(trials).allMatch(t -> t.getAttributes().get(longKey("perfplan.trial.repeats")) == 2L);
+        assertThat(trials).extracting(t -> t.getAttributes().get(AttributeKey.stringKey("perfplan.status")))
+                .containsExactly("passed", "passed", "passed", "failed");
+        assertThat(trials.subList(0, 3)).allSatisfy(t -> {
+            assertThat(t.getAttributes().get(doubleKey("perfplan.trial.objective"))).isPositive();
+            assertThat(t.getAttributes().get(longKey("perfplan.trial.samples"))).isEqualTo(2);
+            // each of the 2 runs is the trial's nested steps, as step spans under the trial's
+            assertThat(children(t)).extracting(SpanData::getName)
+                    .containsExactly("step tune.prepare", "step tune.work", "step tune.prepare", "step tune.work");
+        });
+        assertThat(trials.get(2).getAttributes().get(doubleKey("perfplan.trial.objective")))
+                .isLessThan(trials.get(1).getAttributes().get(doubleKey("perfplan.trial.objective")));
+        SpanData failed = trials.get(3);
+        assertThat(failed.getStatus().getStatusCode()).isEqualTo(io.opentelemetry.api.trace.StatusCode.ERROR);
+        assertThat(failed.getStatus().getDescription()).contains("nested step 'prepare' failed");
+        assertThat(children(failed)).singleElement().satisfies(p -> {
+            assertThat(p.getName()).isEqualTo("step tune.prepare");
+            assertThat(p.getAttributes().get(OtelRunTelemetry.STATUS)).isEqualTo("failed");
+            assertThat(p.getAttributes().get(OtelRunTelemetry.ACTION)).isEqualTo("exec");
+        });
+        // the final comparison of the winner with the current configuration: 5 interleaved runs of each
+        SpanData confirm = children(step).stream().filter(s -> s.getName().equals("optimize.confirm")).findFirst().orElseThrow();
+        assertThat(confirm.getAttributes().get(longKey("perfplan.optimize.runs"))).isEqualTo(5);
+        assertThat(confirm.getAttributes().get(doubleKey("perfplan.optimize.improvement_pct"))).isPositive();
+        assertThat(children(confirm)).hasSize(20).allMatch(s -> s.getName().startsWith("step tune."));
+        assertThat(children(step)).extracting(SpanData::getName).containsOnly("optimize.trial", "optimize.confirm");
+    }
+
+    private RunReport run(String yaml) throws Exception {
+        ActionRegistry actions = ActionRegistry.withBuiltIns();
+        Expressions expressions = new Expressions(() -> {
+            throw new AssertionError("plain expressions only");
+        });
+        Path file = dir.resolve("plan.yaml");
+        Files.writeString(file, yaml);
+        Plan plan = new PlanValidator(actions, expressions).loadAndValidate(file);
+        return new Engine(actions, db.runs(), expressions).withTelemetry(OtelRunTelemetry.on(sdk))
+                .run(plan, Map.of(), new Engine.RunOptions("test", RunListener.NONE, new Cancellation(), System.getenv()));
+    }
+
+    private SpanData only(String name) {
+        List<SpanData> named = spans.getFinishedSpanItems().stream().filter(s -> s.getName().equals(name)).toList();
+        assertThat(named).as("spans named %s", name).hasSize(1);
+        return named.get(0);
+    }
+
+    /** The spans whose parent is {@code parent}, in start order. */
+    private List<SpanData> children(SpanData parent) {
+        return spans.getFinishedSpanItems().stream().filter(s -> s.getParentSpanId().equals(parent.getSpanId()))
+                .sorted(java.util.Comparator.comparingLong(SpanData::getStartEpochNanos)).toList();
+    }
+
+    private static AttributeKey<Long> longKey(String key) {
+        return AttributeKey.longKey(key);
+    }
+
+    private static AttributeKey<Double> doubleKey(String key) {
+        return AttributeKey.doubleKey(key);
+    }
+
+    @Test
     void loadtestSendsTheRunsTraceIdInTraceparentAndOpensAChildSpan() throws Exception {
         java.util.List<String> seen = new java.util.concurrent.CopyOnWriteArrayList<>();
         com.sun.net.httpserver.HttpServer server = com.sun.net.httpserver.HttpServer.create(
@@ -148,6 +296,12 @@ class RunTracingTest {
             SpanData step = spans.getFinishedSpanItems().stream().filter(s -> s.getName().equals("step hit")).findFirst().orElseThrow();
             SpanData load = spans.getFinishedSpanItems().stream().filter(s -> s.getName().equals("loadtest.run")).findFirst().orElseThrow();
             assertThat(load.getParentSpanId()).isEqualTo(step.getSpanId());
+            // a closed model has no stages: its measured part is one span
+            assertThat(children(load)).singleElement().satisfies(m -> {
+                assertThat(m.getName()).isEqualTo("loadtest.measure");
+                assertThat(m.getAttributes().get(longKey("perfplan.loadtest.requests"))).isEqualTo(20);
+                assertThat(m.getAttributes().get(doubleKey("perfplan.loadtest.rate.target"))).isNull();
+            });
             MetricData latency = metrics.collectAllMetrics().stream().filter(m -> m.getName().equals("perfplan.latency"))
                     .findFirst().orElseThrow();
             assertThat(latency.getHistogramData().getPoints()).anySatisfy(p -> {

@@ -140,25 +140,33 @@ public final class LoadtestAction implements Action<LoadtestInputs> {
             ctx.log("traceparent on " + in.traceSample() + " of requests, trace id " + traceId);
         }
         try (var span = ctx.span(in.stress() != null ? "loadtest.stress" : "loadtest.run")) {
-            span.attribute("perfplan.loadtest.target", test.requests().get(0).url().toString());
-            return run(in, test, ctx);
+            span.attribute("perfplan.loadtest.target", ctx.mask(test.requests().get(0).url().toString()));
+            PhaseSpans phases = new PhaseSpans(span, in.stress() != null);
+            try {
+                return run(in, test, ctx, phases);
+            } finally {
+                phases.close();
+            }
         }
     }
 
-    private Outcome run(LoadtestInputs in, LoadTest test, StepContext ctx) throws Exception {
+    private Outcome run(LoadtestInputs in, LoadTest test, StepContext ctx, PhaseSpans phases) throws Exception {
         String target = test.requests().get(0).url().getScheme() + "://" + test.requests().get(0).url().getAuthority();
         boolean terminal = System.console() != null;
         Consumer<Progress> progress = terminal ? p -> ctx.log(p.line()) : p -> { };
-        LoadTest.Hooks hooks = new LoadTest.Hooks(progress, ctx::cancelled);
+        LoadTest.Hooks hooks = new LoadTest.Hooks(progress, ctx::cancelled, phases);
 
         if (in.stress() != null) {
             StressTest stress = toStress(in);
-            StressSearch.StressResult r = StressSearch.run(test, stress, hooks, step -> ctx.log(String.format(Locale.ROOT,
+            StressSearch.StressResult r = StressSearch.run(test, stress, hooks, step -> {
+                phases.judged(step.broke());
+                ctx.log(String.format(Locale.ROOT,
                     "stress %.0f req/s: throughput %.0f/s, p99 %s, errors %.2f%%, send lag p99 %s -> %s", step.rate(),
                     step.result().total().throughputPerSecond(), p99Text(step.result().total()),
                     step.result().total().errorRatePercent(),
                     step.result().total().value("send_lag.p99").stream().mapToObj(v -> String.format(Locale.ROOT, "%.1fms", v)).findFirst().orElse("-"),
-                    step.broke() ? "broke" : "held")));
+                    step.broke() ? "broke" : "held"));
+            });
             if (r.steps().isEmpty()) {
                 return Outcome.fail("stress mode was cancelled before its first step");
             }

@@ -24,6 +24,7 @@ import io.perfplan.engine.Outcome;
 import io.perfplan.engine.StepContext;
 import io.perfplan.engine.Unit;
 import io.perfplan.plan.Quantities;
+import io.perfplan.telemetry.SpanScope;
 import java.io.IOException;
 import java.nio.file.Path;
 import java.util.ArrayList;
@@ -131,9 +132,20 @@ public final class OptimizeAction implements Action<OptimizeInputs> {
         ParameterSpace space = in.space();
         Configuration current = in.current() == null ? null : space.configuration(in.current());
         TrialMetric metric = TrialMetric.of(in);
+        Optimizations store = ctx.optimizations();
+        TrialSpans spans = new TrialSpans(ctx, t -> record(t, store, ctx, metric));
+        try {
+            return search(in, ctx, space, current, metric, store, spans);
+        } finally {
+            spans.end("cut short"); // only a trial cut short (cancelled, or an error) is still open here
+        }
+    }
+
+    private Outcome search(OptimizeInputs in, StepContext ctx, ParameterSpace space, Configuration current, TrialMetric metric,
+                           Optimizations store, TrialSpans spans) {
         TrialRunner trials;
         if (in.trial().steps() != null) {
-            StepTrials steps = new StepTrials(in.trial(), metric.name(), ctx);
+            StepTrials steps = new StepTrials(in.trial(), metric.name(), ctx, spans);
             try {
                 steps.check(current != null ? current : space.grid(1).get(0));
             } catch (IllegalArgumentException e) {
@@ -144,11 +156,10 @@ public final class OptimizeAction implements Action<OptimizeInputs> {
             trials = new CommandTrials(in.trial(), MetricChoice.parse(in.objective().metric()), ctx,
                     new CommandBenchmark(new CommandRunner()));
         }
-        Optimizations store = ctx.optimizations();
         SearchSpec spec = searchSpec(in, space, current);
         ctx.log("searching with " + name(spec.resolvedStrategy()) + " (grid of " + space.gridSize() + " configurations; budget "
                 + in.budget().trials() + " trials, " + Quantities.format(in.budget().time()) + ")");
-        Tuner tuner = new Tuner(trials, t -> record(t, store, ctx, metric), ctx::cancelled, ctx::log);
+        Tuner tuner = new Tuner(trials, spans, ctx::cancelled, ctx::log);
         SearchResult result = tuner.search(spec);
 
         long failed = result.trials().stream().filter(Trial::failed).count();
@@ -182,12 +193,12 @@ public final class OptimizeAction implements Action<OptimizeInputs> {
             return decided(ctx, false, String.format(Locale.ROOT, "No configuration beat the current one in the search (best %.4g, "
                     + "current %.4g %s); nothing applied.", best.objective(), result.current().objective(), metric.unit().symbol()));
         }
-        return confirmAndApply(in, ctx, trials, spec.objective(), best.configuration(), current, store);
+        return confirmAndApply(in, ctx, trials, spec.objective(), best.configuration(), current, store, spans);
     }
 
     /** Applies the winner (when apply is set), compares it with the current configuration on fresh runs, and undoes the file unless accepted. */
     private Outcome confirmAndApply(OptimizeInputs in, StepContext ctx, TrialRunner trials, Objective objective,
-                                    Configuration best, Configuration current, Optimizations store) {
+                                    Configuration best, Configuration current, Optimizations store, TrialSpans spans) {
         Path file = in.apply() == null ? null : ctx.workDir().resolve(in.apply().file()).normalize();
         ConfigFile.Snapshot before = null;
         byte[] written = null;
@@ -213,6 +224,7 @@ public final class OptimizeAction implements Action<OptimizeInputs> {
         List<Double> bestRuns = new ArrayList<>();
         List<Double> currentRuns = new ArrayList<>();
         String failure = null;
+        SpanScope confirm = spans.confirmation(runs);
         try {
             // interleaved, so a drift of the machine hits both alike
             for (int i = 0; i < runs; i++) {
@@ -225,6 +237,7 @@ public final class OptimizeAction implements Action<OptimizeInputs> {
             failure = "optimize was cancelled during the final comparison";
         }
         if (failure != null) {
+            spans.end(ctx.mask(failure));
             String undone = undo(file, before, written, changeId, store, failure);
             return Outcome.fail(capitalize(failure) + undone);
         }
@@ -241,6 +254,10 @@ public final class OptimizeAction implements Action<OptimizeInputs> {
         ctx.output("improvement", Double.isNaN(verdict.improvement()) ? null : verdict.improvement() * 100);
         ctx.output("p_value", Double.isNaN(verdict.pValue()) ? null : verdict.pValue());
         ctx.log(verdict.explanation());
+        confirm.attribute("perfplan.optimize.improvement_pct", verdict.improvement() * 100);
+        confirm.attribute("perfplan.optimize.p_value", verdict.pValue());
+        confirm.attribute("perfplan.optimize.accepted", verdict.accepted());
+        spans.end(null);
         if (!verdict.accepted()) {
             String undone = undo(file, before, written, changeId, store, "not accepted: " + verdict.explanation());
             return decided(ctx, false, verdict.explanation() + undone);

@@ -21,11 +21,13 @@ final class StepTrials implements TrialRunner {
     private final OptimizeInputs.TrialInput trial;
     private final String metric;
     private final StepContext ctx;
+    private final TrialSpans spans;
 
-    StepTrials(OptimizeInputs.TrialInput trial, String metric, StepContext ctx) {
+    StepTrials(OptimizeInputs.TrialInput trial, String metric, StepContext ctx, TrialSpans spans) {
         this.trial = trial;
         this.metric = metric;
         this.ctx = ctx;
+        this.spans = spans;
     }
 
     /** The nested steps for a configuration. */
@@ -61,7 +63,7 @@ final class StepTrials implements TrialRunner {
         if (ctx.cancelled()) {
             throw new CancellationException();
         }
-        StepRunner.Result r = ctx.nestedSteps().run(steps);
+        StepRunner.Result r = spans.nestedSteps().run(steps);
         if (ctx.cancelled()) {
             throw new CancellationException();
         }

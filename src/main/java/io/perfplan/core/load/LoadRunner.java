@@ -119,10 +119,12 @@ public final class LoadRunner implements AutoCloseable {
             w.loop.schedule(w::start, Math.max(0, start - System.nanoTime()), TimeUnit.NANOSECONDS);
         }
 
-        Recording rec = new Recording(test, workers, measureStart);
+        Timeline phases = new Timeline(test, hooks.phases(), start, measureStart);
+        Recording rec = new Recording(test, workers, measureStart, phases);
         String abortReason = null;
-        long stop;
+        long stop = end;
         try {
+            phases.begin();
             long tick = Math.min(start + SECOND, measureStart);
             while (true) {
                 boolean allDone = ctx.finished.await(Math.max(0, tick - System.nanoTime()), TimeUnit.NANOSECONDS);
@@ -144,6 +146,7 @@ public final class LoadRunner implements AutoCloseable {
                 if (measuring) {
                     rec.collect(tick);
                 }
+                phases.advance(tick);
                 long elapsed = tick - start;
                 if (elapsed > 0) {
                     hooks.progress().accept(new Progress(Duration.ofNanos(elapsed), Duration.ofNanos(end - start), !measuring,
@@ -160,7 +163,8 @@ public final class LoadRunner implements AutoCloseable {
                     stop = end;
                     break;
                 }
-                tick = tick < measureStart ? Math.min(tick + SECOND, measureStart) : Math.min(tick + SECOND, end);
+                // ticks fall on phase boundaries too, so each stage's requests are told apart exactly
+                tick = tick < measureStart ? Math.min(tick + SECOND, measureStart) : Math.min(tick + SECOND, phases.nextBoundary());
             }
             boolean discard = abortReason != null;
             for (LoopWorker w : workers) {
@@ -176,8 +180,10 @@ public final class LoadRunner implements AutoCloseable {
             for (MetricCondition t : test.thresholds()) {
                 outcomes.add(new LoadResult.ThresholdOutcome(t.toString(), t.test(rec.total), t.describe(rec.total)));
             }
+            phases.finish(stop);
             return new LoadResult(rec.total, rec.seconds, outcomes, abortReason != null, abortReason, transport.label(), sentPerSecond);
         } finally {
+            phases.finish(Math.min(stop, System.nanoTime())); // after an exception: the phase that was running ends here
             for (LoopWorker w : workers) {
                 call(w, () -> {
                     w.closeAll();
@@ -240,8 +246,11 @@ public final class LoadRunner implements AutoCloseable {
         double lastRate;
         double lastP99Millis;
 
-        Recording(LoadTest test, List<LoopWorker> workers, long measureStart) {
+        final Timeline phases;
+
+        Recording(LoadTest test, List<LoopWorker> workers, long measureStart, Timeline phases) {
             this.test = test;
+            this.phases = phases;
             this.measureStart = measureStart;
             this.lastTick = measureStart;
             this.workers = workers;
@@ -274,6 +283,7 @@ public final class LoadRunner implements AutoCloseable {
             lastTick = Math.max(lastTick, tick);
             interval.elapsedNanos(span);
             total.add(interval);
+            phases.measured.add(interval);
             if (span == 0) {
                 return; // the drain after the last second: counted, but not a second of its own
             }
@@ -336,6 +346,90 @@ public final class LoadRunner implements AutoCloseable {
             }
             // from the start of the measured part (not the first send, which may be late and then catch up)
             return sends < 2 || last <= measureStart ? 0 : (sends - 1) * 1e9 / (last - measureStart);
+        }
+    }
+
+    /**
+     * The phases of one run (warm-up, stages or the measured part) against the clock: tells the
+     * listener when each starts and ends, with the requests that ended in it.
+     */
+    private static final class Timeline {
+        final Phase.Listener listener;
+        final Phase warmup;
+        final List<Phase> phases;
+        /** Absolute end of each measured phase, in nanoTime. */
+        final long[] ends;
+        final long start;
+        final long measureStart;
+        LoadStats measured = new LoadStats();
+        Phase current;
+        long currentStart;
+        int index = -1;
+
+        Timeline(LoadTest test, Phase.Listener listener, long start, long measureStart) {
+            this.listener = listener;
+            this.start = start;
+            this.measureStart = measureStart;
+            this.warmup = test.warmup().isZero() ? null : Phase.warmup(test.model(), test.warmup());
+            this.phases = Phase.measured(test.model());
+            this.ends = new long[phases.size()];
+            long at = measureStart;
+            for (int i = 0; i < ends.length; i++) {
+                at += phases.get(i).planned().toNanos();
+                ends[i] = at;
+            }
+            ends[ends.length - 1] = measureStart + test.model().duration().toNanos(); // exactly the runner's end
+        }
+
+        void begin() {
+            if (warmup != null) {
+                current = warmup;
+                currentStart = start;
+                listener.started(current);
+            } else {
+                next();
+            }
+        }
+
+        /** Where the running phase ends (the warm-up's end, or the running stage's). */
+        long nextBoundary() {
+            return index < 0 ? measureStart : ends[index];
+        }
+
+        /** Ends every phase whose end {@code tick} reached and starts the next; the last one waits for {@link #finish}. */
+        void advance(long tick) {
+            while (current != null && index < phases.size() - 1 && tick - nextBoundary() >= 0) {
+                long boundary = nextBoundary();
+                end(boundary);
+                next();
+                currentStart = boundary;
+            }
+        }
+
+        /** Ends the running phase at {@code stop}, once; later calls do nothing. */
+        void finish(long stop) {
+            if (current == null) {
+                return;
+            }
+            advance(stop);
+            end(Math.max(stop, currentStart));
+            current = null;
+        }
+
+        private void next() {
+            index++;
+            current = phases.get(index);
+            currentStart = measureStart;
+            listener.started(current);
+        }
+
+        private void end(long at) {
+            LoadStats stats = current.kind() == Phase.Kind.WARMUP ? new LoadStats() : measured;
+            stats.elapsedNanos(at - currentStart);
+            listener.ended(current, stats);
+            if (current.kind() != Phase.Kind.WARMUP && index < phases.size() - 1) {
+                measured = new LoadStats(); // the next stage's
+            }
         }
     }
 }

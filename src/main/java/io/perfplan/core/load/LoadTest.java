@@ -117,13 +117,21 @@ public record LoadTest(List<RequestTemplate> requests, LoadModel model, Duration
         return new LoadTest(requests, model, warmup, maxRequests, timeout, checks, thresholds, abortOnFail, delayAbortEval, thresholdWindow, insecureTls, eventLoops, t);
     }
 
-    /** Live hooks of one run: a progress callback (once per second, on the runner's thread) and a cancellation poll. */
-    public record Hooks(Consumer<Progress> progress, BooleanSupplier cancelled) {
-        public static final Hooks NONE = new Hooks(p -> { }, () -> false);
+    /**
+     * Live hooks of one run: a progress callback (once per second, on the runner's thread), a
+     * cancellation poll, and a listener that hears each {@link Phase} start and end.
+     */
+    public record Hooks(Consumer<Progress> progress, BooleanSupplier cancelled, Phase.Listener phases) {
+        public static final Hooks NONE = new Hooks(p -> { }, () -> false, Phase.Listener.NONE);
 
         public Hooks {
             progress = progress == null ? p -> { } : progress;
             cancelled = cancelled == null ? () -> false : cancelled;
+            phases = phases == null ? Phase.Listener.NONE : phases;
+        }
+
+        public Hooks(Consumer<Progress> progress, BooleanSupplier cancelled) {
+            this(progress, cancelled, Phase.Listener.NONE);
         }
     }
 }

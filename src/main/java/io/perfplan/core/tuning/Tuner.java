@@ -14,17 +14,17 @@ import java.util.function.Consumer;
 /**
  * Runs a search (see {@link Strategy}): measures the current configuration, then candidates, within
  * the {@link Budget}. Trials run one at a time, so they do not disturb each other's measurements.
- * Each finished trial is handed to the listener at once (to be stored), so a cancelled search keeps
+ * Each trial is announced to the listener as it starts and handed to it once finished (to be stored), so a cancelled search keeps
  * the trials done so far; a failed trial is recorded and skipped.
  */
 public final class Tuner {
 
     private final TrialRunner runner;
-    private final Consumer<Trial> listener;
+    private final TrialListener listener;
     private final BooleanSupplier cancelled;
     private final Consumer<String> log;
 
-    public Tuner(TrialRunner runner, Consumer<Trial> listener, BooleanSupplier cancelled, Consumer<String> log) {
+    public Tuner(TrialRunner runner, TrialListener listener, BooleanSupplier cancelled, Consumer<String> log) {
         this.runner = runner;
         this.listener = listener;
         this.cancelled = cancelled;
@@ -144,6 +144,7 @@ public final class Tuner {
                 candidates++;
             }
             int number = role == Trial.Role.CURRENT ? 0 : candidates;
+            listener.started(number, role, c, rung, runs);
             long t0 = System.nanoTime();
             Trial trial;
             try {
@@ -157,7 +158,7 @@ public final class Tuner {
                 trial = new Trial(number, role, c, rung, earlier, Double.NaN, e.getMessage(), Duration.ofNanos(System.nanoTime() - t0));
             }
             trials.add(trial);
-            listener.accept(trial);
+            listener.finished(trial);
             return trial;
         }
 

@@ -142,7 +142,7 @@ class TunerTest {
     }
 
     @Test
-    void cancellingKeepsTheTrialsDoneSoFar() {
+    void cancellingKeepsTheTrialsDoneSoFarAndTheListenerHearsEachStart() {
         AtomicBoolean cancelled = new AtomicBoolean();
         List<Trial> seen = new ArrayList<>();
         TrialRunner bowl = bowl(5);
@@ -153,10 +153,26 @@ class TunerTest {
             }
             return bowl.run(c, runs);
         };
-        SearchResult r = new Tuner(cancelsOnThird, seen::add, cancelled::get, line -> { })
+        List<String> heard = new ArrayList<>();
+        TrialListener listener = new TrialListener() {
+            @Override
+            public void started(int number, Trial.Role role, Configuration configuration, int rung, int runs) {
+                heard.add("started " + number + " " + role + " " + runs);
+            }
+
+            @Override
+            public void finished(Trial trial) {
+                heard.add("finished " + trial.number());
+                seen.add(trial);
+            }
+        };
+        SearchResult r = new Tuner(cancelsOnThird, listener, cancelled::get, line -> { })
                 .search(new SearchSpec(space(), config("1", "1"), MIN_MEDIAN, Strategy.GRID, new Budget(30, Duration.ofMinutes(1)), 2, 1));
         assertThat(r.stopReason()).contains("cancelled");
         assertThat(r.trials()).hasSize(2).isEqualTo(seen);
+        // each trial is announced before it runs; the one cut short starts but never finishes
+        assertThat(heard).containsExactly("started 0 CURRENT 2", "finished 0", "started 1 CANDIDATE 2", "finished 1",
+                "started 2 CANDIDATE 2");
     }
 
     @Test
