@@ -115,6 +115,7 @@ class SecretsNeverLeakTest {
         // the secrets were really used: they reached their destinations
         assertThat(requests).anyMatch(r -> r.contains("token=" + TOKEN) && r.contains("Bearer " + TOKEN));
         // and were masked where perfplan wrote them
+        assertThat(dry.out()).contains("echo ***");
         assertThat(run.out()).contains("***").contains("dies 1 failed").contains("starting with ***");
         System.out.println("REQUESTS " + requests);
         assertThat(requests).as("notify masks its text").anyMatch(r -> r.contains("\"text\":\"token ***"));
