@@ -106,7 +106,6 @@ class SecretsNeverLeakTest {
 
         Result dry = perfplan("run", "plans/leaky.yaml", "--dry-run", "--debug");
         Result run = perfplan("run", "plans/leaky.yaml", "--debug", "--report", "run-report.html", "--junit", "junit.xml");
-        System.out.println("RUN OUT\n" + run.out() + "");
         assertThat(run.exit()).as(run.out() + run.err()).isEqualTo(1);
         Result json = perfplan("run", "plans/leaky.yaml", "--json", "--debug");
         List<Result> reads = List.of(perfplan("show", "1", "--json"), perfplan("show", "1"), perfplan("history", "--json"),
@@ -117,7 +116,6 @@ class SecretsNeverLeakTest {
         // and were masked where perfplan wrote them
         assertThat(dry.out()).contains("echo ***");
         assertThat(run.out()).contains("***").contains("dies 1 failed").contains("starting with ***");
-        System.out.println("REQUESTS " + requests);
         assertThat(requests).as("notify masks its text").anyMatch(r -> r.contains("\"text\":\"token ***"));
 
         Map<String, String> places = new LinkedHashMap<>();
@@ -160,7 +158,6 @@ class SecretsNeverLeakTest {
                 }
             }
         });
-        System.out.println("LEAKS\n" + String.join("\n", leaks));
         assertThat(leaks).as("secret values found").isEmpty();
 
         // masked, not dropped: the markers are there where the secrets were used
