@@ -12,7 +12,13 @@ public final class Main {
     private Main() {}
 
     public static void main(String[] args) {
-        System.exit(execute(args));
+        // secrets a run resolves are masked in everything this process prints, whoever prints it
+        System.setOut(MaskedOutput.wrap(System.out));
+        System.setErr(MaskedOutput.wrap(System.err));
+        int code = execute(args);
+        System.out.flush();
+        System.err.flush();
+        System.exit(code);
     }
 
     public static int execute(String... args) {

@@ -64,6 +64,8 @@ public final class RunCommand implements Callable<Integer> {
         Map<String, Object> values;
         try {
             p = Services.load(plan);
+            // from here on, whatever this process prints has the plan's secrets masked (dry runs too)
+            io.perfplan.engine.SecretMasker.addToProcess(p.secrets().stream().map(System::getenv).filter(java.util.Objects::nonNull).toList());
             values = Engine.resolveParams(p, params);
             if (!dryRun) {
                 Engine.resolveSecrets(p, System.getenv());

@@ -117,10 +117,12 @@ public final class Engine {
         Map<String, String> processEnv = options.environment();
         Map<String, String> secrets = resolveSecrets(plan, processEnv);
         SecretMasker masker = new SecretMasker(List.copyOf(secrets.values()));
+        SecretMasker.addToProcess(secrets.values());
+        RunListener listener = masked(options.listener(), masker);
         long runId = store.startRun(plan.name(), options.trigger(), masker.mask(toJson(params)),
                 plan.file() == null ? null : plan.file().toString());
-        RunState state = new RunState(plan, runId, masker, options.listener());
-        state.trace = telemetry.startRun(plan.name(), runId);
+        RunState state = new RunState(plan, runId, masker, listener);
+        state.trace = io.perfplan.telemetry.MaskedTrace.of(telemetry.startRun(plan.name(), runId), masker::mask);
         if (!state.trace.traceId().isEmpty()) {
             store.setTraceId(runId, state.trace.traceId());
         }
@@ -133,7 +135,7 @@ public final class Engine {
         });
         String error = null;
         try {
-            options.listener().runStarted(runId, plan.name(), plan.allSteps().size());
+            listener.runStarted(runId, plan.name(), plan.allSteps().size());
             Optional<Duration> planTimeout = plan.timeout();
             long deadline = planTimeout.map(d -> System.nanoTime() + d.toNanos()).orElse(Long.MAX_VALUE);
             Thread watchdog = null;
@@ -183,12 +185,46 @@ public final class Engine {
         }
         error = masker.mask(error);
         store.finishRun(runId, status.id(), error);
-        plan.retention().ifPresent(keep -> applyRetention(plan, keep, options.listener()));
+        plan.retention().ifPresent(keep -> applyRetention(plan, keep, listener));
         state.trace.end(status.id(), error, Duration.between(started, Instant.now()));
         RunReport report = new RunReport(runId, plan.name(), status, Duration.between(started, Instant.now()),
-                List.copyOf(state.reports()), error);
-        options.listener().runFinished(report);
+                state.reports().stream().map(r -> r.masked(masker)).toList(), error);
+        listener.runFinished(report);
         return report;
+    }
+
+    /** {@code listener} seeing every text with the run's secrets masked: the one way run events reach the outside. */
+    private static RunListener masked(RunListener listener, SecretMasker masker) {
+        if (masker.isEmpty()) {
+            return listener;
+        }
+        return new RunListener() {
+            @Override
+            public void runStarted(long runId, String plan, int steps) {
+                listener.runStarted(runId, plan, steps);
+            }
+
+            @Override
+            public void stepStarted(String stepId, String action, int attempt) {
+                listener.stepStarted(stepId, action, attempt);
+            }
+
+            @Override
+            public void stepLog(String stepId, String message) {
+                listener.stepLog(stepId, masker.mask(message));
+            }
+
+            @Override
+            public void stepFinished(StepReport step) {
+                listener.stepFinished(step.masked(masker));
+            }
+
+            @Override
+            public void runFinished(RunReport run) {
+                listener.runFinished(new RunReport(run.runId(), run.plan(), run.status(), run.duration(),
+                        run.steps().stream().map(s -> s.masked(masker)).toList(), masker.mask(run.error())));
+            }
+        };
     }
 
     /**

@@ -462,7 +462,7 @@ public final class ObserveAction implements Action<ObserveInputs> {
                 AlertRule rule = rules.stream().filter(r -> r.name().equals(a.rule())).findFirst().orElseThrow();
                 if (rule.channels().contains("webhook")) {
                     AlertChannel.Delivery d = webhook.send(new io.perfplan.core.deploy.Alert("observe_alert", in.service(),
-                            in.service() == null ? null : in.environment(), null, null, a.message(), ctx.runId(), ctx.planName(), a.firedAt()));
+                            in.service() == null ? null : in.environment(), null, null, ctx.mask(a.message()), ctx.runId(), ctx.planName(), a.firedAt()));
                     if (!d.delivered()) {
                         ctx.log("the alert could not be sent to " + webhook.describe() + " (" + d.problem() + " after "
                                 + d.attempts() + " tries)");
