@@ -12,8 +12,6 @@ import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
-import java.util.Locale;
-import java.util.concurrent.locks.LockSupport;
 import java.util.function.BooleanSupplier;
 import java.util.regex.Pattern;
 import java.util.regex.PatternSyntaxException;
@@ -67,7 +65,7 @@ public final class ProcessSampler {
      * @throws IllegalArgumentException when none of the processes exists
      */
     public ProcessSamples sample(List<Integer> pids, Duration interval, Duration duration, BooleanSupplier stop) {
-        checkTiming(interval, duration);
+        Ticks tick = new Ticks(interval, duration, stop);
         List<Integer> sampled = new ArrayList<>();
         List<ProcReader> readers = new ArrayList<>();
         long[] values = new long[ProcReader.FIELDS];
@@ -85,7 +83,7 @@ public final class ProcessSampler {
                     + " is running; check the pid (ps -p PID).");
         }
         int n = readers.size();
-        int capacity = (int) Math.min(1_000_000, duration.toNanos() / interval.toNanos() + 1);
+        int capacity = tick.capacity();
         long[] offset = new long[capacity];
         double[] cpu = new double[capacity];
         long[] rss = new long[capacity];
@@ -105,24 +103,10 @@ public final class ProcessSampler {
             lastFiles[i] = readers.get(i).openFiles();
             firstRunDelay[i] = lastRunDelay[i] = readers.get(i).runQueueNanos();
         }
-        long start = System.nanoTime();
-        long previous = start;
-        int count = 0;
-        String note = "";
-        while (count < capacity - 1) {
-            long next = start + (count + 1) * interval.toNanos();
-            if (next - start > duration.toNanos()) {
-                break;
-            }
-            sleepUntil(next, stop);
-            if (stop.getAsBoolean()) {
-                note = "Sampling was stopped after " + millis(System.nanoTime() - start) + " ms.";
-                break;
-            }
-            boolean lastTick = next - start + interval.toNanos() > duration.toNanos() || count + 2 >= capacity;
+        while (tick.next()) {
+            int count = tick.index();
             // Directory walks (open files, per-thread run-queue time) cost more than the counters: every 10th tick.
-            boolean slowTick = count % 10 == 0 || lastTick;
-            long now = System.nanoTime();
+            boolean slowTick = count % 10 == 0 || tick.isLast();
             long cpuTicks = 0;
             int alive = 0;
             for (int i = 0; i < n; i++) {
@@ -148,8 +132,8 @@ public final class ProcessSampler {
                 files[count] += Math.max(0, lastFiles[i]);
             }
             if (alive == 0) {
-                note = "The process " + (n == 1 ? sampled.get(0) + " exited" : "es all exited")
-                        + " after " + millis(now - start) + " ms; sampling ended early.";
+                tick.end("The process " + (n == 1 ? sampled.get(0) + " exited" : "es all exited")
+                        + " after " + tick.offsetMillis() + " ms; sampling ended early.");
                 break;
             }
             for (int i = 0; i < n; i++) {
@@ -159,11 +143,10 @@ public final class ProcessSampler {
                 switches[count] += last[i][ProcReader.VOLUNTARY_SWITCHES] + last[i][ProcReader.INVOLUNTARY_SWITCHES]
                         - f[ProcReader.VOLUNTARY_SWITCHES] - f[ProcReader.INVOLUNTARY_SWITCHES];
             }
-            offset[count] = millis(now - start);
-            cpu[count] = 100.0 * cpuTicks * MILLIS_PER_TICK / Math.max(1e-3, (now - previous) / 1e6);
-            previous = now;
-            count++;
+            offset[count] = tick.offsetMillis();
+            cpu[count] = 100.0 * cpuTicks * MILLIS_PER_TICK / (1000 * tick.secondsSincePrevious());
         }
+        int count = tick.index();
         long userTicks = 0;
         long systemTicks = 0;
         long runDelayNanos = 0;
@@ -176,17 +159,17 @@ public final class ProcessSampler {
                 Arrays.copyOf(cpu, count), Arrays.copyOf(rss, count), Arrays.copyOf(threads, count),
                 Arrays.copyOf(files, count), Arrays.copyOf(read, count), Arrays.copyOf(written, count),
                 Arrays.copyOf(switches, count), Duration.ofMillis(userTicks * MILLIS_PER_TICK),
-                Duration.ofMillis(systemTicks * MILLIS_PER_TICK), Duration.ofNanos(runDelayNanos), note);
+                Duration.ofMillis(systemTicks * MILLIS_PER_TICK), Duration.ofNanos(runDelayNanos), tick.note());
     }
 
     /** Samples the whole machine every {@code interval} until {@code duration} has passed or {@code stop} answers true. */
     public SystemSamples sampleSystem(Duration interval, Duration duration, BooleanSupplier stop) {
-        checkTiming(interval, duration);
+        Ticks tick = new Ticks(interval, duration, stop);
         CentralProcessor cpu = system.getHardware().getProcessor();
         GlobalMemory memory = system.getHardware().getMemory();
         List<HWDiskStore> disks = system.getHardware().getDiskStores();
         List<NetworkIF> nics = system.getHardware().getNetworkIFs();
-        int capacity = (int) Math.min(1_000_000, duration.toNanos() / interval.toNanos() + 1);
+        int capacity = tick.capacity();
         long[] offset = new long[capacity];
         double[] busy = new double[capacity];
         double[] iowait = new double[capacity];
@@ -199,22 +182,9 @@ public final class ProcessSampler {
 
         long[] ticks = cpu.getSystemCpuLoadTicks();
         long[] io = diskAndNetworkCounters(disks, nics);
-        long start = System.nanoTime();
-        long last = start;
-        int count = 0;
-        String note = "";
-        while (count < capacity - 1) {
-            long next = start + (count + 1) * interval.toNanos();
-            if (next - start > duration.toNanos()) {
-                break;
-            }
-            sleepUntil(next, stop);
-            if (stop.getAsBoolean()) {
-                note = "Sampling was stopped after " + millis(System.nanoTime() - start) + " ms.";
-                break;
-            }
-            long now = System.nanoTime();
-            double seconds = Math.max(1e-6, (now - last) / 1e9);
+        while (tick.next()) {
+            int count = tick.index();
+            double seconds = tick.secondsSincePrevious();
             long[] t = cpu.getSystemCpuLoadTicks();
             long total = 0;
             for (int i = 0; i < t.length; i++) {
@@ -233,14 +203,13 @@ public final class ProcessSampler {
             rx[count] = (nowIo[2] - io[2]) / seconds;
             tx[count] = (nowIo[3] - io[3]) / seconds;
             io = nowIo;
-            offset[count] = millis(now - start);
-            last = now;
-            count++;
+            offset[count] = tick.offsetMillis();
         }
+        int count = tick.index();
         return new SystemSamples(cpu.getLogicalProcessorCount(), memory.getTotal(), Arrays.copyOf(offset, count),
                 Arrays.copyOf(busy, count), Arrays.copyOf(iowait, count), Arrays.copyOf(load, count),
                 Arrays.copyOf(used, count), Arrays.copyOf(diskRead, count), Arrays.copyOf(diskWrite, count),
-                Arrays.copyOf(rx, count), Arrays.copyOf(tx, count), note);
+                Arrays.copyOf(rx, count), Arrays.copyOf(tx, count), tick.note());
     }
 
     private static long[] diskAndNetworkCounters(List<HWDiskStore> disks, List<NetworkIF> nics) {
@@ -256,27 +225,5 @@ public final class ProcessSampler {
             c[3] += nic.getBytesSent();
         }
         return c;
-    }
-
-    private static void checkTiming(Duration interval, Duration duration) {
-        if (interval.toMillis() < 10) {
-            throw new IllegalArgumentException("interval " + interval.toMillis() + " ms is too short; use 10ms or more (100ms is typical).");
-        }
-        if (duration.compareTo(interval) < 0) {
-            throw new IllegalArgumentException(String.format(Locale.ROOT,
-                    "duration %d ms is shorter than the interval %d ms; sample for longer.", duration.toMillis(), interval.toMillis()));
-        }
-    }
-
-    /** Sleeps in short slices so a stop request is noticed within about 50 ms. */
-    private static void sleepUntil(long deadlineNanos, BooleanSupplier stop) {
-        long left;
-        while ((left = deadlineNanos - System.nanoTime()) > 0 && !stop.getAsBoolean()) {
-            LockSupport.parkNanos(Math.min(left, 50_000_000L));
-        }
-    }
-
-    private static long millis(long nanos) {
-        return nanos / 1_000_000;
     }
 }
