@@ -32,8 +32,15 @@ public final class Expressions {
         this.languageFactory = languageFactory;
     }
 
+    /** Longest text tried as a plain reference; longer text goes to the expression language and its limits. */
+    private static final int MAX_PLAIN_CHARS = 500;
+
     /** True when the expression is resolved without Groovy. */
     public static boolean isPlain(String source) {
+        if (source.length() > MAX_PLAIN_CHARS) {
+            // the patterns below recurse once per segment: a reference of thousands of segments would overflow the stack
+            return false;
+        }
         String s = strip(source.trim());
         return s.equals("true") || s.equals("false") || NUMBER.matcher(s).matches()
                 || REFERENCE.matcher(s).matches() || CALL.matcher(s).matches();

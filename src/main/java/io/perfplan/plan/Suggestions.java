@@ -12,14 +12,17 @@ public final class Suggestions {
     public static Optional<String> closest(String word, Collection<String> candidates) {
         String best = null;
         int bestDistance = Integer.MAX_VALUE;
+        int allowed = Math.max(1, Math.min(3, word.length() / 3));
         for (String c : candidates) {
+            if (Math.abs(c.length() - word.length()) > allowed) {
+                continue; // the distance is at least the difference in length; skipping keeps a huge word cheap
+            }
             int d = distance(word.toLowerCase(java.util.Locale.ROOT), c.toLowerCase(java.util.Locale.ROOT));
             if (d < bestDistance) {
                 bestDistance = d;
                 best = c;
             }
         }
-        int allowed = Math.max(1, Math.min(3, word.length() / 3));
         return best != null && bestDistance <= allowed ? Optional.of(best) : Optional.empty();
     }
 

@@ -11,7 +11,9 @@ import java.util.Objects;
  * class: Groovy is loaded by the first {@link #compile} (the dearest call, see Cost below), so
  * callers that resolve plain references such as {@code ${params.v}} themselves never pay for it.
  *
- * <p><b>Limits.</b> Source text up to {@value #MAX_SOURCE_CHARS} characters; a cache of the
+ * <p><b>Limits.</b> Source text up to {@value #MAX_SOURCE_CHARS} characters, brackets nested at most
+ * {@value #MAX_NESTING} deep (a chain of hundreds of operators fails to compile with kind
+ * {@code SYNTAX} rather than overflowing the stack); a cache of the
  * {@value #CACHE_SIZE} most recently used expressions; a time limit per evaluation (default 2 s).
  * Loops are refused, so only repeated closure calls can run long: every closure body starts with a
  * check of the evaluation's deadline, so {@code (1..Long.MAX_VALUE).each { }} stops with kind
@@ -107,6 +109,8 @@ public final class ExpressionCompiler {
 
     /** Longest expression text accepted, in characters. */
     public static final int MAX_SOURCE_CHARS = 10_000;
+    /** Deepest nesting of brackets ({@code ( [ {}) accepted: the parser's time grows steeply with it. */
+    public static final int MAX_NESTING = 32;
     /** Number of compiled expressions kept, least recently used dropped first. */
     public static final int CACHE_SIZE = 1_000;
     /** Time limit per evaluation when none is given. */
@@ -172,6 +176,11 @@ public final class ExpressionCompiler {
         if (source.isBlank()) {
             throw new ExpressionException(ExpressionException.Kind.SYNTAX, "Expression is empty; write a value inside ${ }.");
         }
+        int nesting = nesting(source);
+        if (nesting > MAX_NESTING) {
+            throw new ExpressionException(ExpressionException.Kind.SANDBOX, "Expression nests brackets " + nesting
+                    + " deep; the limit is " + MAX_NESTING + ", so move the logic into a script action.");
+        }
         synchronized (cache) {
             CompiledExpression cached = cache.get(source);
             if (cached != null) {
@@ -184,6 +193,30 @@ public final class ExpressionCompiler {
             CompiledExpression raced = cache.putIfAbsent(source, compiled);
             return raced != null ? raced : compiled;
         }
+    }
+
+    /** Deepest bracket nesting outside string literals (a cheap over-estimate is fine: it only bounds). */
+    static int nesting(String source) {
+        int depth = 0;
+        int max = 0;
+        char quote = 0;
+        for (int i = 0; i < source.length(); i++) {
+            char c = source.charAt(i);
+            if (quote != 0) {
+                if (c == '\\') {
+                    i++;
+                } else if (c == quote) {
+                    quote = 0;
+                }
+            } else if (c == '\'' || c == '"') {
+                quote = c;
+            } else if (c == '(' || c == '[' || c == '{') {
+                max = Math.max(max, ++depth);
+            } else if (c == ')' || c == ']' || c == '}') {
+                depth = Math.max(0, depth - 1);
+            }
+        }
+        return max;
     }
 
     private SandboxedGroovy groovy() {

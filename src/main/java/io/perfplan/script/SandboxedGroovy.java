@@ -82,6 +82,10 @@ final class SandboxedGroovy {
         } catch (CompilationFailedException e) {
             throw new ExpressionException(ExpressionException.Kind.SYNTAX,
                     "Expression does not compile: " + firstLine(e.getMessage()), -1, -1, e);
+        } catch (StackOverflowError e) {
+            // Groovy's parser and AST visitors recurse once per operator: a chain of hundreds (a.b.c... or 1+1+...) ends here
+            throw new ExpressionException(ExpressionException.Kind.SYNTAX,
+                    "Expression is too long a chain of operators to compile; split it or move the logic into a script action.");
         }
         try {
             return type.asSubclass(Script.class).getConstructor(Binding.class);

@@ -38,11 +38,15 @@ public final class SqlGuard {
             // H2
             "FILE_READ", "FILE_WRITE", "CSVREAD", "CSVWRITE", "LINK_SCHEMA", "DATABASE_PATH", "CANCEL_SESSION",
             "ABORT_SESSION", "NEXTVAL", "CURRVAL", "SETVAL", "LASTVAL", "JAVA_OBJECT", "DESERIALIZE",
+            // H2's OTHER type is JAVA_OBJECT: CAST(X'ACED...' AS OTHER) deserializes a Java object in perfplan's JVM
+            "OTHER",
             // PostgreSQL (pg_*, lo_* and dblink* are refused by prefix)
             "SET_CONFIG", "QUERY_TO_XML", "QUERY_TO_XMLSCHEMA", "QUERY_TO_XML_AND_XMLSCHEMA", "CURSOR_TO_XML",
             "CURSOR_TO_XMLSCHEMA", "TABLE_TO_XML", "TABLE_TO_XML_AND_XMLSCHEMA", "SCHEMA_TO_XML",
             "SCHEMA_TO_XML_AND_XMLSCHEMA", "DATABASE_TO_XML", "DATABASE_TO_XML_AND_XMLSCHEMA", "TXID_CURRENT",
-            "LO_IMPORT", "LO_EXPORT", "LO_UNLINK", "LO_CREATE", "LO_PUT", "LO_FROM_BYTEA");
+            "LO_IMPORT", "LO_EXPORT", "LO_UNLINK", "LO_CREATE", "LO_PUT", "LO_FROM_BYTEA",
+            // index maintenance that writes even from a SELECT
+            "BRIN_SUMMARIZE_NEW_VALUES", "BRIN_SUMMARIZE_RANGE", "BRIN_DESUMMARIZE_RANGE", "GIN_CLEAN_PENDING_LIST");
 
     private static final List<String> FUNCTION_PREFIXES = List.of("PG_", "LO_", "DBLINK");
 

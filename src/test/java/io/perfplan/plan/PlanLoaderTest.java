@@ -159,7 +159,7 @@ class PlanLoaderTest {
                 """;
         assertThat(problems(bomb)).singleElement().asString().contains("aliases");
         assertThat(problems("plan: !!java.lang.Runtime x\nsteps: []\n")).singleElement().asString()
-                .contains("1:7: invalid YAML: Global tag is not allowed: tag:yaml.org,2002:java.lang.Runtime");
+                .contains("1:7: the tag !!java.lang.Runtime is not allowed; plans use plain YAML values only (remove the tag)");
         assertThat(problems("plan: !<tag:x> y\n")).singleElement().asString().contains("is not allowed");
         assertThat(problems("a: " + "[".repeat(5000) + "]".repeat(5000) + "\n")).singleElement().asString()
                 .contains("nesting");

@@ -166,6 +166,126 @@ class ExpressionSandboxTest {
                 });
     }
 
+    /**
+     * The known Groovy sandbox escapes, one table: each is refused when compiling (kind SANDBOX, or
+     * SYNTAX where the class cannot even be named) or, when the text cannot show it, when evaluating
+     * (kind SANDBOX), before anything runs.
+     */
+    static Stream<String> escapeTable() {
+        return Stream.concat(Stream.concat(knownEscapes(), runtimeEscapes()), Stream.of(
+                "\"${'id'.execute()}\".toString()",
+                "\"${x.execute()}\"",
+                "\"${\"${x.execute()}\"}\"",
+                "x.&execute",
+                "def c = x.&execute; c()",
+                "[x].collect(String.&valueOf)",
+                "x.@value",
+                "'java.lang.Runtime' as Class",
+                "x as Class",
+                "x as ProcessBuilder",
+                "[x] as ProcessBuilder",
+                "x.asType(Class)",
+                "Runtime.getRuntime()",
+                "java.lang.Runtime.getRuntime()",
+                "System.getenv()",
+                "System.properties",
+                "System.getProperties()",
+                "System.properties['user.home']",
+                "System.setProperty('x', 'y')",
+                "Class.forName('java.lang.Runtime').newInstance()",
+                "x.class.forName('java.lang.Runtime')",
+                "x.class",
+                "(x as Object).getClass()",
+                "Math.class.classLoader",
+                "Integer.class",
+                "ClassLoader.getSystemClassLoader()",
+                "this.class.classLoader.loadClass('java.lang.Runtime')",
+                "this.getClass()",
+                "getClass()",
+                "this.binding",
+                "this.getBinding()",
+                "binding.variables",
+                "owner",
+                "delegate",
+                "x.with { owner }",
+                "x.with { delegate }",
+                "x.with { getClass() }",
+                "x.with { it.execute() }",
+                "x.with { evaluate('1') }",
+                "{ -> owner }()",
+                "{ -> delegate.class }()",
+                "{ -> thisObject }()",
+                "x.tap { it.execute() }",
+                "String.metaClass.invokeMethod = { String n, Object a -> 1 }",
+                "x.metaClass.invokeMethod('execute', null)",
+                "x.metaClass.getMetaMethod('execute').invoke(x)",
+                "x.getMetaClass()",
+                "new ExpandoMetaClass(String)",
+                "x.getProperty('class')",
+                "x.metaPropertyValues",
+                "x.invokeMethod('execute', null)",
+                "x.\"execute\"()",
+                "x.'execute'()",
+                "['id']*.execute()",
+                "[x]*.getClass()",
+                "x.tokenize()*.execute()",
+                "*list.execute()",
+                "org.codehaus.groovy.runtime.ProcessGroovyMethods.execute(x)",
+                "org.codehaus.groovy.runtime.InvokerHelper.invokeMethod(x, 'execute', null)",
+                "java.nio.file.Files.readString(java.nio.file.Path.of('/etc/passwd'))",
+                "new Scanner(new File('/etc/passwd'))",
+                "new URL('http://127.0.0.1:1/').text",
+                "new URI('http://127.0.0.1:1/').toURL()",
+                "Thread.sleep(1)",
+                "x.sleep(1)",
+                "Thread.startDaemon { }",
+                "new GroovyShell().evaluate('1')",
+                "new GroovyShell().parse('1').run()",
+                "new GroovyClassLoader().parseClass('class A {}')",
+                "Eval.x(1, 'x')",
+                "Eval.me('1')",
+                "evaluate('1')",
+                "@Grab('org.evil:evil:1') def a = 1",
+                "@groovy.lang.Grab('org.evil:evil:1') def a = 1",
+                "@groovy.lang.GrabConfig(systemClassLoader = true) def a = 1",
+                "@groovy.transform.Field def a = 1",
+                "@groovy.transform.ASTTest(phase = org.codehaus.groovy.control.CompilePhase.CONVERSION, value = { 1 }) def a = 1",
+                "@groovy.transform.CompileStatic def a = 1",
+                "new Script() { def run() { 1 } }",
+                "(x as Script)",
+                "x.withTraits(Comparable)",
+                "x.use(Object) { 1 }",
+                "x.mixin(Object)",
+                "x.dump()",
+                "x.respondsTo('execute')",
+                "Boolean.getBoolean('x')",
+                "Integer.getInteger('x')",
+                "Long.getLong('x')"));
+    }
+
+    @ParameterizedTest
+    @MethodSource("escapeTable")
+    void refusesEveryKnownEscapeAtCompileOrEvaluation(String escape) {
+        CompiledExpression compiled;
+        try {
+            compiled = COMPILER.compile(escape);
+        } catch (ExpressionException e) {
+            assertThat(e.kind()).as(escape + ": " + e.getMessage())
+                    .isIn(ExpressionException.Kind.SANDBOX, ExpressionException.Kind.SYNTAX);
+            assertThat(e.getMessage()).as(escape).doesNotContain("\n");
+            return;
+        }
+        assertThatThrownBy(() -> compiled.evaluate(BINDINGS))
+                .as(escape + " compiled, so it must be refused when evaluated")
+                .isInstanceOfSatisfying(ExpressionException.class, e -> {
+                    // a free name (owner, delegate, binding) is only ever looked up among the bindings
+                    if (!e.getMessage().startsWith("Unknown name '")) {
+                        assertThat(e.kind()).as(escape + ": " + e.getMessage()).isEqualTo(ExpressionException.Kind.SANDBOX);
+                    }
+                    assertThat(e.getMessage()).doesNotContain("\n");
+                });
+    }
+
     @Test
     void escapesThatWouldWriteAFileLeaveNoFile() throws Exception {
         Path marker = dir.resolve("escaped");
