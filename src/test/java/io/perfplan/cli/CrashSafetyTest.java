@@ -1,0 +1,267 @@
+package io.perfplan.cli;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.sun.net.httpserver.HttpServer;
+import java.net.InetSocketAddress;
+import java.net.ServerSocket;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicInteger;
+import java.util.function.BooleanSupplier;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/**
+ * {@code kill -9} of perfplan in the middle of a long step (a loadtest, a profile, an exec, a deploy's
+ * health wait): the next command finds the database, marks the run {@code interrupted}, keeps the
+ * finished first step with its metrics, and no child process of the step is left running — except a
+ * deployed service, which is meant to outlive perfplan and stays on record so a later deploy or stop ends it.
+ */
+class CrashSafetyTest {
+
+    /** Bounds a wait for something that normally takes a second or two; only a hang reaches it. */
+    private static final Duration PATIENCE = Duration.ofSeconds(60);
+    /** The fork reporter ends the command's group at once with TERM, and with KILL two seconds later. */
+    private static final Duration CHILDREN_GONE_WITHIN = Duration.ofSeconds(10);
+
+    @TempDir
+    Path dir;
+
+    /** A number no other process on the machine has on its command line: sleep's seconds, e.g. 300.417902113. */
+    private final String marker = "300." + String.format("%09d", Math.floorMod(System.nanoTime(), 1_000_000_000L));
+    private final List<Process> started = new ArrayList<>();
+    private HttpServer server;
+
+    @AfterEach
+    void cleanUp() {
+        started.forEach(Process::destroyForcibly);
+        withMarker().forEach(ProcessHandle::destroyForcibly);
+        if (server != null) {
+            server.stop(0);
+        }
+    }
+
+    @Test
+    void killedDuringALoadtestLeavesTheFinishedStepAndAnInterruptedRun() throws Exception {
+        AtomicInteger requests = new AtomicInteger();
+        server = HttpServer.create(new InetSocketAddress("127.0.0.1", 0), 0);
+        server.createContext("/", exchange -> {
+            requests.incrementAndGet();
+            byte[] body = "ok".getBytes(StandardCharsets.UTF_8);
+            exchange.sendResponseHeaders(200, body.length);
+            exchange.getResponseBody().write(body);
+            exchange.close();
+        });
+        server.start();
+        Process perfplan = run("""
+                  - id: long
+                    action: loadtest
+                    with: {url: "http://127.0.0.1:%d/", rate: 50, duration: 120s, connections: 2}
+                """.formatted(server.getAddress().getPort()));
+        await("the loadtest sends requests", () -> requests.get() >= 20, perfplan);
+
+        crash(perfplan);
+        assertRunInterrupted("loadtest");
+        int after = requests.get();
+        Thread.sleep(500);
+        assertThat(requests.get()).as("no load is sent after the crash").isLessThanOrEqualTo(after + 2);
+    }
+
+    @Test
+    void killedDuringAProfileOfACommandLeavesNoChildRunning() throws Exception {
+        Process perfplan = run("""
+                  - id: long
+                    action: profile
+                    with: {command: [sleep, "%s"], runs: 2, warmup: 0}
+                """.formatted(marker));
+        await("the profiled command runs", () -> withMarker().size() >= 1, perfplan);
+
+        crash(perfplan);
+        assertChildrenGone();
+        assertRunInterrupted("profile");
+    }
+
+    @Test
+    void killedDuringAProfileOfAShellLineEndsTheGrandchildrenEvenWhenTheyIgnoreTerm() throws Exception {
+        Process perfplan = run("""
+                  - id: long
+                    action: profile
+                    with: {command: "trap '' TERM; sleep %s & sleep %s; wait", shell: true, runs: 2, warmup: 0}
+                """.formatted(marker, marker));
+        // the fork reporter, the shell and its two sleeps all carry the marker
+        await("the shell and both sleeps run", () -> withMarker().size() >= 4, perfplan);
+
+        crash(perfplan);
+        assertChildrenGone();
+        assertRunInterrupted("profile");
+    }
+
+    @Test
+    void killedDuringAnExecLeavesNoChildRunning() throws Exception {
+        Process perfplan = run("""
+                  - id: long
+                    action: exec
+                    with: {command: "sleep %s & sleep %s; echo done", shell: true}
+                """.formatted(marker, marker));
+        await("the shell and both sleeps run", () -> withMarker().size() >= 4, perfplan);
+
+        crash(perfplan);
+        assertChildrenGone();
+        assertRunInterrupted("exec");
+    }
+
+    @Test
+    void killedDuringADeployLeavesTheServiceRunningAndOnRecord() throws Exception {
+        int closedPort;
+        try (ServerSocket s = new ServerSocket(0)) {
+            closedPort = s.getLocalPort();
+        }
+        // the health check never passes (nothing listens), so perfplan is killed in the deploy's health wait
+        Process perfplan = run("""
+                  - id: long
+                    action: deploy
+                    with:
+                      service: crashsvc
+                      version: "1.0"
+                      start: [sleep, "%s"]
+                      health: {tcp: "127.0.0.1:%d", timeout: 120s, interval: 100ms}
+                """.formatted(marker, closedPort));
+        await("the deploy waits for health", () -> output().contains("waiting up to"), perfplan);
+        List<ProcessHandle> service = withMarker();
+        assertThat(service).as("the service process").hasSize(1);
+
+        crash(perfplan);
+        assertRunInterrupted("deploy");
+        Thread.sleep(1000);
+        assertThat(service.get(0).isAlive()).as("the deployed service outlives perfplan").isTrue();
+
+        Result deployments = perfplan("deployments", "--json");
+        assertThat(deployments.exit()).as(deployments.err()).isZero();
+        JsonNode d = new ObjectMapper().readTree(deployments.out()).get(0);
+        assertThat(d.get("service").asText()).isEqualTo("crashsvc");
+        assertThat(d.get("status").asText()).isEqualTo("deploying");
+        assertThat(d.get("details").get("pid").asLong()).as("the running service is on record").isEqualTo(service.get(0).pid());
+
+        // the record is enough for perfplan to end it later: the stale deploy lock is taken over and the pid stopped
+        Files.writeString(dir.resolve("plans/stop.yaml"), """
+                plan: stop
+                steps:
+                  - id: stop
+                    action: deploy
+                    with: {service: crashsvc, stop: true}
+                """);
+        Result stop = perfplan("run", "plans/stop.yaml");
+        assertThat(stop.exit()).as(stop.out() + stop.err()).isZero();
+        assertThat(stop.out()).contains("stopped crashsvc 1.0");
+        assertThat(service.get(0).isAlive()).as("deploy stop ended the recorded service").isFalse();
+    }
+
+    // --- helpers ---
+
+    record Result(int exit, String out, String err) {}
+
+    /** Starts `perfplan run` of a plan whose step `first` (exec) finishes and whose step `long` is given. */
+    private Process run(String longStep) throws Exception {
+        Files.createDirectories(dir.resolve("plans"));
+        Files.writeString(dir.resolve("plans/crash.yaml"), """
+                plan: crash
+                steps:
+                  - id: first
+                    action: exec
+                    with: {command: [echo, hi]}
+                """ + longStep);
+        ProcessBuilder pb = new ProcessBuilder(java("run", "plans/crash.yaml")).directory(dir.toFile());
+        pb.environment().remove("PERFPLAN_DB");
+        pb.redirectErrorStream(true).redirectOutput(dir.resolve("run.txt").toFile());
+        Process p = pb.start();
+        started.add(p);
+        return p;
+    }
+
+    private Result perfplan(String... args) throws Exception {
+        ProcessBuilder pb = new ProcessBuilder(java(args)).directory(dir.toFile());
+        pb.environment().remove("PERFPLAN_DB");
+        Path out = dir.resolve("stdout.txt");
+        Path err = dir.resolve("stderr.txt");
+        pb.redirectOutput(out.toFile()).redirectError(err.toFile());
+        Process p = pb.start();
+        started.add(p);
+        assertThat(p.waitFor(PATIENCE.toSeconds(), TimeUnit.SECONDS)).as("perfplan %s finished", List.of(args)).isTrue();
+        return new Result(p.exitValue(), Files.readString(out), Files.readString(err));
+    }
+
+    private static List<String> java(String... args) {
+        List<String> cmd = new ArrayList<>(List.of(Path.of(System.getProperty("java.home"), "bin", "java").toString(),
+                "-XX:TieredStopAtLevel=1", "-XX:+UseSerialGC", "-cp", System.getProperty("java.class.path"), Main.class.getName()));
+        cmd.addAll(List.of(args));
+        return cmd;
+    }
+
+    private String output() {
+        try {
+            return Files.readString(dir.resolve("run.txt"));
+        } catch (java.io.IOException e) {
+            return "";
+        }
+    }
+
+    private void await(String what, BooleanSupplier condition, Process perfplan) throws InterruptedException {
+        long deadline = System.nanoTime() + PATIENCE.toNanos();
+        while (!condition.getAsBoolean()) {
+            assertThat(perfplan.isAlive()).as("perfplan still runs while waiting until %s; it printed:%n%s", what, output()).isTrue();
+            assertThat(System.nanoTime() < deadline).as("%s within %s; perfplan printed:%n%s", what, PATIENCE, output()).isTrue();
+            Thread.sleep(50);
+        }
+    }
+
+    /** SIGKILL: no shutdown hook, no finally block, no database close. */
+    private static void crash(Process perfplan) throws InterruptedException {
+        perfplan.destroyForcibly();
+        assertThat(perfplan.waitFor(PATIENCE.toSeconds(), TimeUnit.SECONDS)).isTrue();
+        assertThat(perfplan.exitValue()).as("killed by SIGKILL").isEqualTo(128 + 9);
+    }
+
+    /** Live processes whose command line carries this test's marker (a zombie has none). */
+    private List<ProcessHandle> withMarker() {
+        return ProcessHandle.allProcesses()
+                .filter(h -> h.info().commandLine().map(c -> c.contains(marker)).orElse(false))
+                .toList();
+    }
+
+    private void assertChildrenGone() throws InterruptedException {
+        long deadline = System.nanoTime() + CHILDREN_GONE_WITHIN.toNanos();
+        while (!withMarker().isEmpty() && System.nanoTime() < deadline) {
+            Thread.sleep(50);
+        }
+        assertThat(withMarker()).as("children of the killed perfplan still running after %s", CHILDREN_GONE_WITHIN)
+                .extracting(h -> h.pid() + " " + h.info().commandLine().orElse("?")).isEmpty();
+    }
+
+    /** The next command opens the database, marks the run interrupted, and keeps step `first` with its metrics. */
+    private void assertRunInterrupted(String action) throws Exception {
+        Result show = perfplan("show", "1", "--json");
+        assertThat(show.exit()).as(show.err()).isZero();
+        JsonNode run = new ObjectMapper().readTree(show.out());
+        assertThat(run.get("status").asText()).isEqualTo("interrupted");
+        assertThat(run.get("error").asText()).contains("killed or crashed");
+        JsonNode steps = run.get("steps");
+        assertThat(steps).hasSize(2);
+        assertThat(steps.get(0).get("id").asText()).isEqualTo("first");
+        assertThat(steps.get(0).get("status").asText()).isEqualTo("passed");
+        assertThat(steps.get(0).get("outputs").get("stdout").asText()).isEqualTo("hi\n");
+        assertThat(steps.get(1).get("action").asText()).isEqualTo(action);
+        assertThat(steps.get(1).get("status").asText()).isEqualTo("interrupted");
+        JsonNode wall = run.get("metrics").get("first").get("wall");
+        assertThat(wall.get("unit").asText()).isEqualTo("ms");
+        assertThat(wall.get("value").asDouble()).isPositive();
+    }
+}
