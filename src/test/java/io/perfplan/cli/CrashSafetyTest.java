@@ -13,6 +13,7 @@ import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Map;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.function.BooleanSupplier;
@@ -163,6 +164,75 @@ class CrashSafetyTest {
         assertThat(stop.exit()).as(stop.out() + stop.err()).isZero();
         assertThat(stop.out()).contains("stopped crashsvc 1.0");
         assertThat(service.get(0).isAlive()).as("deploy stop ended the recorded service").isFalse();
+    }
+
+    /**
+     * Kills runs again and again at random moments, many of them while a step's metrics and samples
+     * are being written: every run and step the database held before stays as it was, and everything
+     * the killed perfplan had printed as recorded (a run's start, a passed step) is there.
+     * -Dperfplan.crashIterations=N runs a longer soak.
+     */
+    @Test
+    void killingRunsAgainAndAgainLosesNothingThatWasRecorded() throws Exception {
+        int iterations = Integer.getInteger("perfplan.crashIterations", 10);
+        long seed = Long.getLong("perfplan.crashSeed", System.nanoTime());
+        java.util.Random random = new java.util.Random(seed);
+        StringBuilder steps = new StringBuilder("""
+                  - id: samples
+                    action: profile
+                    with: {command: ["true"], runs: 40, warmup: 0}
+                """);
+        for (int i = 1; i <= 30; i++) {
+            steps.append("  - id: e").append(i).append("\n    action: exec\n    with: {command: [\"true\"]}\n");
+        }
+        Map<Long, String> before = Map.of();
+        int finishedFirst = 0;
+        for (int i = 0; i < iterations; i++) {
+            Process perfplan = run(steps.toString());
+            await("the run starts", () -> output().contains(" of plan crash"), perfplan);
+            Thread.sleep(random.nextInt(1500));
+            perfplan.destroyForcibly();
+            assertThat(perfplan.waitFor(PATIENCE.toSeconds(), TimeUnit.SECONDS)).isTrue();
+            String printed = output();
+            if (perfplan.exitValue() != 128 + 9) {
+                finishedFirst++;
+            }
+
+            Map<Long, String> now = snapshot();
+            String context = "iteration " + i + " (seed " + seed + "); the killed perfplan printed:\n" + printed;
+            assertThat(now).as(context).containsAllEntriesOf(before);
+            java.util.regex.Matcher run = java.util.regex.Pattern.compile("run (\\d+) of plan crash").matcher(printed);
+            assertThat(run.find()).as(context).isTrue();
+            long id = Long.parseLong(run.group(1));
+            java.util.regex.Matcher ok = java.util.regex.Pattern.compile("(?m)^  ok (\\S+) ").matcher(printed);
+            while (ok.find()) {
+                assertThat(now).as(context).containsKey(id);
+                assertThat(now.get(id)).as("step %s, printed as passed, is recorded with its metrics; %s", ok.group(1), context)
+                        .containsPattern(" " + ok.group(1) + "=passed\\([1-9]");
+            }
+            assertThat(now.get(id)).as(context).matches("(interrupted|passed)( .*)?");
+            before = now;
+        }
+        assertThat(before).as("every iteration left its run").hasSize(iterations);
+        assertThat(finishedFirst).as("runs that ended before they were killed").isLessThan(iterations / 2);
+    }
+
+    /** Each run as "status step=status(metrics,samples) ...", read in this JVM once no perfplan runs (opening marks dead runs). */
+    private Map<Long, String> snapshot() throws Exception {
+        Map<Long, String> runs = new java.util.TreeMap<>();
+        try (io.perfplan.store.Database db = io.perfplan.store.Database.open(io.perfplan.store.Database.defaultUrl(dir), null, null);
+             java.sql.Connection c = db.connection();
+             java.sql.ResultSet rs = c.createStatement().executeQuery("""
+                     SELECT r.id, r.status, s.step_id, s.status,
+                            (SELECT COUNT(*) FROM metrics m WHERE m.run_id = r.id AND m.step_id = s.step_id),
+                            (SELECT COUNT(*) FROM samples x WHERE x.run_id = r.id AND x.step_id = s.step_id)
+                     FROM runs r LEFT JOIN step_runs s ON s.run_id = r.id ORDER BY r.id, s.id""")) {
+            while (rs.next()) {
+                String step = rs.getString(3) == null ? "" : " " + rs.getString(3) + "=" + rs.getString(4) + "(" + rs.getInt(5) + "," + rs.getInt(6) + ")";
+                runs.merge(rs.getLong(1), rs.getString(2) + step, (a, b) -> a + b.substring(b.indexOf(' ')));
+            }
+        }
+        return runs;
     }
 
     // --- helpers ---
