@@ -215,6 +215,13 @@ class CrashSafetyTest {
                 assertThat(now.get(id)).as("step %s, printed as passed, is recorded with its metrics; %s", ok.group(1), context)
                         .containsPattern(" " + ok.group(1) + "=passed\\([1-9]");
             }
+            // a step's result is written in one transaction: all of it, or the step is interrupted with nothing
+            for (String step : now.get(id).substring("interrupted".length()).trim().split(" +")) {
+                assertThat(step).as(context).matches("|\\S+=(passed\\([1-9]\\d*,\\d+\\)|interrupted\\(0,0\\))");
+            }
+            if (now.get(id).contains(" samples=passed")) {
+                assertThat(now.get(id)).as("the profile's samples; %s", context).containsPattern(" samples=passed\\(\\d+,[1-9]");
+            }
             before = now;
         }
         assertThat(before).as("every iteration left its run").hasSize(iterations);
