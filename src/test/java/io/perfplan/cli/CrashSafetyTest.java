@@ -166,6 +166,25 @@ class CrashSafetyTest {
         assertThat(service.get(0).isAlive()).as("deploy stop ended the recorded service").isFalse();
     }
 
+    @Test
+    void killedDuringADeployCommandLeavesNoChildRunning() throws Exception {
+        // a deploy command (kubectl, helm) left running would race the next deploy, so it ends as a Ctrl-C would end it
+        Process perfplan = run("""
+                  - id: long
+                    action: deploy
+                    with:
+                      service: crashcmd
+                      version: "1.0"
+                      command: [sh, -c, "sleep %s & sleep %s; wait"]
+                """.formatted(marker, marker));
+        // the guard, the shell and its two sleeps all carry the marker
+        await("the deploy command and both sleeps run", () -> withMarker().size() >= 4, perfplan);
+
+        crash(perfplan);
+        assertChildrenGone();
+        assertRunInterrupted("deploy");
+    }
+
     /**
      * Kills runs again and again at random moments, many of them while a step's metrics and samples
      * are being written: every run and step the database held before stays as it was, and everything
