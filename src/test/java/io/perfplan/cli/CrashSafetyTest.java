@@ -22,16 +22,19 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
 /**
- * {@code kill -9} of perfplan in the middle of a long step (a loadtest, a profile, an exec, a deploy's
- * health wait): the next command finds the database, marks the run {@code interrupted}, keeps the
- * finished first step with its metrics, and no child process of the step is left running — except a
- * deployed service, which is meant to outlive perfplan and stays on record so a later deploy or stop ends it.
+ * {@code kill -9} of perfplan in the middle of long steps (a loadtest, profiles, an exec, a deploy
+ * command, a deploy's health wait): the next command opens the database, marks the run
+ * {@code interrupted}, keeps the finished first step with its metrics, and no child process is left
+ * running — except a deployed service, which is meant to outlive perfplan and stays on record so a
+ * later deploy or stop ends it. A second test kills runs again and again mid-write and checks that
+ * nothing recorded is lost. Each command after a kill waits about 3 s for H2 to see that the dead
+ * process's lock file is stale, which is most of this class's run time.
  */
 class CrashSafetyTest {
 
     /** Bounds a wait for something that normally takes a second or two; only a hang reaches it. */
     private static final Duration PATIENCE = Duration.ofSeconds(60);
-    /** The fork reporter ends the command's group at once with TERM, and with KILL two seconds later. */
+    /** The fork reporter or guard ends the command's group at once with TERM, and with KILL two seconds later. */
     private static final Duration CHILDREN_GONE_WITHIN = Duration.ofSeconds(10);
 
     @TempDir
@@ -51,8 +54,13 @@ class CrashSafetyTest {
         }
     }
 
+    /**
+     * One run with every kind of child at once, in a parallel group, so one kill covers them all: a
+     * loadtest, a profile of a command, a profile of a shell line whose children ignore SIGTERM, an
+     * exec of a shell line with background children, and a deploy command.
+     */
     @Test
-    void killedDuringALoadtestLeavesTheFinishedStepAndAnInterruptedRun() throws Exception {
+    void killedDuringALoadtestProfilesExecAndADeployCommandLeavesNoChildRunning() throws Exception {
         AtomicInteger requests = new AtomicInteger();
         server = HttpServer.create(new InetSocketAddress("127.0.0.1", 0), 0);
         server.createContext("/", exchange -> {
@@ -64,60 +72,37 @@ class CrashSafetyTest {
         });
         server.start();
         Process perfplan = run("""
-                  - id: long
-                    action: loadtest
-                    with: {url: "http://127.0.0.1:%d/", rate: 50, duration: 120s, connections: 2}
-                """.formatted(server.getAddress().getPort()));
-        await("the loadtest sends requests", () -> requests.get() >= 20, perfplan);
+                  - parallel:
+                      - id: load
+                        action: loadtest
+                        with: {url: "http://127.0.0.1:%d/", rate: 50, duration: 120s, connections: 2}
+                      - id: profile
+                        action: profile
+                        with: {command: [sleep, "%s1"], runs: 2, warmup: 0}
+                      - id: profile-shell
+                        action: profile
+                        with: {command: "trap '' TERM; sleep %s2 & sleep %s2; wait", shell: true, runs: 2, warmup: 0}
+                      - id: exec
+                        action: exec
+                        with: {command: "sleep %s3 & sleep %s3; echo done", shell: true}
+                      - id: deploy-command
+                        action: deploy
+                        with: {service: crashcmd, version: "1.0", command: [sh, -c, "sleep %s4 & sleep %s4; wait"]}
+                """.formatted(server.getAddress().getPort(), marker, marker, marker, marker, marker, marker, marker));
+        // each fork reporter or guard carries its command's marker too: 2 for the profiled sleep, 4 for each shell line
+        await("the load is sent and every command runs", () -> requests.get() >= 20 && withMarker(marker + "1").size() >= 2
+                && withMarker(marker + "2").size() >= 4 && withMarker(marker + "3").size() >= 4
+                && withMarker(marker + "4").size() >= 4, perfplan);
 
         crash(perfplan);
-        assertRunInterrupted("loadtest");
-        int after = requests.get();
-        Thread.sleep(500);
-        assertThat(requests.get()).as("no load is sent after the crash").isLessThanOrEqualTo(after + 2);
-    }
-
-    @Test
-    void killedDuringAProfileOfACommandLeavesNoChildRunning() throws Exception {
-        Process perfplan = run("""
-                  - id: long
-                    action: profile
-                    with: {command: [sleep, "%s"], runs: 2, warmup: 0}
-                """.formatted(marker));
-        await("the profiled command runs", () -> withMarker().size() >= 1, perfplan);
-
-        crash(perfplan);
+        // a deploy command (kubectl, helm) left running would race the next deploy: it ends as a Ctrl-C would end it
         assertChildrenGone();
-        assertRunInterrupted("profile");
-    }
-
-    @Test
-    void killedDuringAProfileOfAShellLineEndsTheGrandchildrenEvenWhenTheyIgnoreTerm() throws Exception {
-        Process perfplan = run("""
-                  - id: long
-                    action: profile
-                    with: {command: "trap '' TERM; sleep %s & sleep %s; wait", shell: true, runs: 2, warmup: 0}
-                """.formatted(marker, marker));
-        // the fork reporter, the shell and its two sleeps all carry the marker
-        await("the shell and both sleeps run", () -> withMarker().size() >= 4, perfplan);
-
-        crash(perfplan);
-        assertChildrenGone();
-        assertRunInterrupted("profile");
-    }
-
-    @Test
-    void killedDuringAnExecLeavesNoChildRunning() throws Exception {
-        Process perfplan = run("""
-                  - id: long
-                    action: exec
-                    with: {command: "sleep %s & sleep %s; echo done", shell: true}
-                """.formatted(marker, marker));
-        await("the shell and both sleeps run", () -> withMarker().size() >= 4, perfplan);
-
-        crash(perfplan);
-        assertChildrenGone();
-        assertRunInterrupted("exec");
+        int requestsAtCrash = requests.get();
+        JsonNode run = assertRunInterrupted();
+        for (String step : List.of("load", "profile", "profile-shell", "exec", "deploy-command")) {
+            assertThat(statusOf(run, step)).as(step).isEqualTo("interrupted");
+        }
+        assertThat(requests.get()).as("no load is sent after the crash").isLessThanOrEqualTo(requestsAtCrash + 2);
     }
 
     @Test
@@ -141,7 +126,8 @@ class CrashSafetyTest {
         assertThat(service).as("the service process").hasSize(1);
 
         crash(perfplan);
-        assertRunInterrupted("deploy");
+        JsonNode run = assertRunInterrupted();
+        assertThat(statusOf(run, "long")).isEqualTo("interrupted");
         Thread.sleep(1000);
         assertThat(service.get(0).isAlive()).as("the deployed service outlives perfplan").isTrue();
 
@@ -166,25 +152,6 @@ class CrashSafetyTest {
         assertThat(service.get(0).isAlive()).as("deploy stop ended the recorded service").isFalse();
     }
 
-    @Test
-    void killedDuringADeployCommandLeavesNoChildRunning() throws Exception {
-        // a deploy command (kubectl, helm) left running would race the next deploy, so it ends as a Ctrl-C would end it
-        Process perfplan = run("""
-                  - id: long
-                    action: deploy
-                    with:
-                      service: crashcmd
-                      version: "1.0"
-                      command: [sh, -c, "sleep %s & sleep %s; wait"]
-                """.formatted(marker, marker));
-        // the guard, the shell and its two sleeps all carry the marker
-        await("the deploy command and both sleeps run", () -> withMarker().size() >= 4, perfplan);
-
-        crash(perfplan);
-        assertChildrenGone();
-        assertRunInterrupted("deploy");
-    }
-
     /**
      * Kills runs again and again at random moments, many of them while a step's metrics and samples
      * are being written: every run and step the database held before stays as it was, and everything
@@ -195,7 +162,7 @@ class CrashSafetyTest {
      */
     @Test
     void killingRunsAgainAndAgainLosesNothingThatWasRecorded() throws Exception {
-        int iterations = Integer.getInteger("perfplan.crashIterations", 10);
+        int iterations = Integer.getInteger("perfplan.crashIterations", 8);
         long seed = Long.getLong("perfplan.crashSeed", System.nanoTime());
         java.util.Random random = new java.util.Random(seed);
         StringBuilder steps = new StringBuilder("""
@@ -203,7 +170,7 @@ class CrashSafetyTest {
                     action: profile
                     with: {command: ["true"], runs: 40, warmup: 0}
                 """);
-        int execSteps = 20;
+        int execSteps = 12;
         for (int i = 1; i <= execSteps; i++) {
             steps.append("  - id: e").append(i).append("\n    action: exec\n    with: {command: [\"true\"]}\n");
         }
@@ -336,8 +303,12 @@ class CrashSafetyTest {
 
     /** Live processes whose command line carries this test's marker (a zombie has none). */
     private List<ProcessHandle> withMarker() {
+        return withMarker(marker);
+    }
+
+    private static List<ProcessHandle> withMarker(String text) {
         return ProcessHandle.allProcesses()
-                .filter(h -> h.info().commandLine().map(c -> c.contains(marker)).orElse(false))
+                .filter(h -> h.info().commandLine().map(c -> c.contains(text)).orElse(false))
                 .toList();
     }
 
@@ -351,21 +322,28 @@ class CrashSafetyTest {
     }
 
     /** The next command opens the database, marks the run interrupted, and keeps step `first` with its metrics. */
-    private void assertRunInterrupted(String action) throws Exception {
+    private JsonNode assertRunInterrupted() throws Exception {
         Result show = perfplan("show", "1", "--json");
         assertThat(show.exit()).as(show.err()).isZero();
         JsonNode run = new ObjectMapper().readTree(show.out());
         assertThat(run.get("status").asText()).isEqualTo("interrupted");
         assertThat(run.get("error").asText()).contains("killed or crashed");
-        JsonNode steps = run.get("steps");
-        assertThat(steps).hasSize(2);
-        assertThat(steps.get(0).get("id").asText()).isEqualTo("first");
-        assertThat(steps.get(0).get("status").asText()).isEqualTo("passed");
-        assertThat(steps.get(0).get("outputs").get("stdout").asText()).isEqualTo("hi\n");
-        assertThat(steps.get(1).get("action").asText()).isEqualTo(action);
-        assertThat(steps.get(1).get("status").asText()).isEqualTo("interrupted");
+        JsonNode first = run.get("steps").get(0);
+        assertThat(first.get("id").asText()).isEqualTo("first");
+        assertThat(first.get("status").asText()).isEqualTo("passed");
+        assertThat(first.get("outputs").get("stdout").asText()).isEqualTo("hi\n");
         JsonNode wall = run.get("metrics").get("first").get("wall");
         assertThat(wall.get("unit").asText()).isEqualTo("ms");
         assertThat(wall.get("value").asDouble()).isPositive();
+        return run;
+    }
+
+    private static String statusOf(JsonNode run, String stepId) {
+        for (JsonNode step : run.get("steps")) {
+            if (step.get("id").asText().equals(stepId)) {
+                return step.get("status").asText();
+            }
+        }
+        return "(no step " + stepId + ")";
     }
 }
