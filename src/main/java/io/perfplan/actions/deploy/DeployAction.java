@@ -112,7 +112,7 @@ public final class DeployAction implements Action<DeployInputs> {
         ServiceRollout.Attempt a;
         if (process) {
             rollout.stopRunning(history, State.SUPERSEDED); // the new version usually needs the same port
-            a = rollout.startProcess(in.version(), in.start(), cwd, in.env(), in.health(), details);
+            a = rollout.startProcess(id, in.version(), in.start(), cwd, in.env(), in.health(), details);
         } else {
             current.ifPresent(c -> rollout.deployments.update(c.id(), ServiceRollout.replaced(c.state(), State.SUPERSEDED), null,
                     c.finishedAt() == null));

@@ -136,9 +136,13 @@ final class ServiceRollout {
         return env;
     }
 
-    /** Starts a process of {@code version} and waits for its health; updates the details with its pid. */
-    Attempt startProcess(String version, List<String> argv, Path cwd, Map<String, String> extraEnv, HealthInputs health,
-                         Map<String, Object> details) {
+    /**
+     * Starts a process of {@code version} and waits for its health; updates the details with its pid
+     * and stores them in deployment {@code deploymentId} before waiting, so a perfplan killed during
+     * the wait leaves the running service on record (and a later deploy or stop can end it).
+     */
+    Attempt startProcess(long deploymentId, String version, List<String> argv, Path cwd, Map<String, String> extraEnv,
+                         HealthInputs health, Map<String, Object> details) {
         Path logRelative = Path.of("logs", service + "-" + Names.fileSafe(version) + ".log");
         Path log = ctx.workDir().resolve(logRelative);
         ServiceProcess p;
@@ -150,6 +154,7 @@ final class ServiceRollout {
         details.put(LOG, log.toString());
         details.put(PID, p.pid());
         details.put(PID_STARTED, p.startedAtMillis());
+        deployments.update(deploymentId, State.DEPLOYING, details, false);
         ctx.log("started " + service + " " + version + " (pid " + p.pid() + ", output in " + logRelative + ")");
         return awaitHealth(health, p, logRelative);
     }
@@ -239,7 +244,7 @@ final class ServiceRollout {
             if (!command.isEmpty()) {
                 a = runCommand(target.version(), command, cwd, extraEnv, checks);
             } else if ("process".equals(target.details().get(STRATEGY))) {
-                a = startProcess(target.version(), storedArgv(target, START), cwd, extraEnv, checks, details);
+                a = startProcess(id, target.version(), storedArgv(target, START), cwd, extraEnv, checks, details);
             } else {
                 a = runCommand(target.version(), storedArgv(target, COMMAND), cwd, extraEnv, checks);
             }

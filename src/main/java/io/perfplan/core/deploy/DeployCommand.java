@@ -49,7 +49,7 @@ public record DeployCommand(List<String> argv, Path directory, Map<String, Strin
 
     /** Runs the command; {@code started} receives the process (e.g. to register it for cancellation). */
     public Result run(Consumer<Process> started, BooleanSupplier cancelled) throws IOException, InterruptedException {
-        ProcessBuilder pb = new ProcessBuilder(argv).directory(directory.toFile()).redirectErrorStream(true)
+        ProcessBuilder pb = new ProcessBuilder(OrphanGuard.guarded(argv, directory)).directory(directory.toFile()).redirectErrorStream(true)
                 .redirectInput(ProcessBuilder.Redirect.from(new File("/dev/null")));
         pb.environment().clear();
         pb.environment().putAll(environment);

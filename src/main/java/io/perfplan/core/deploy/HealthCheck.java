@@ -147,7 +147,7 @@ public sealed interface HealthCheck permits HealthCheck.Http, HealthCheck.Tcp, H
 
         @Override
         public Result probe(Duration timeout) {
-            ProcessBuilder pb = new ProcessBuilder(argv).directory(cwd.toFile())
+            ProcessBuilder pb = new ProcessBuilder(OrphanGuard.guarded(argv, cwd)).directory(cwd.toFile())
                     .redirectErrorStream(true)
                     .redirectOutput(ProcessBuilder.Redirect.DISCARD)
                     .redirectInput(ProcessBuilder.Redirect.from(new java.io.File("/dev/null")));

@@ -49,15 +49,37 @@ public final class CommandRunner {
     });
     private static final Duration OUTPUT_DRAIN_GRACE = Duration.ofMillis(500);
 
-    /** Forks the command, waits for it, and writes "status wallNanos rusage[18]" to descriptor 3. */
+    /**
+     * Forks the command, waits for it, and writes "status wallNanos rusage[18]" to descriptor 3.
+     * Descriptor 4 is the lifeline: it reads end of file once this JVM is gone, however it ended
+     * (even SIGKILL), and the reporter then ends the command's process group: TERM, then KILL after
+     * two seconds. It waits on the lifeline and a pidfd of the command together, so no signal
+     * handler races the wait; without pidfd_open (Linux before 5.3) it just waits, unguarded.
+     */
     private static final String FORK_REPORTER = String.join("\n",
-            "my ($clk, $rus, $prog) = splice(@ARGV, 0, 3);",
+            "my ($clk, $rus, $pfo, $prog) = splice(@ARGV, 0, 4);",
             "sub now { my $ts = pack('q2', 0, 0); syscall($clk + 0, 1, $ts); my ($s, $n) = unpack('q2', $ts); return $s * 1000000000 + $n; }",
+            "my $life; open($life, '<&=', 4) or undef $life;",
             "my $t0 = now();",
             "my $pid = fork();",
             "if (!defined $pid) { print STDERR \"perfplan: cannot fork: $!\\n\"; exit 126; }",
-            "if ($pid == 0) { exec { $prog } @ARGV; print STDERR \"perfplan: cannot run $prog: $!\\n\"; exit 127; }",
+            "if ($pid == 0) { close($life) if $life; exec { $prog } @ARGV; print STDERR \"perfplan: cannot run $prog: $!\\n\"; exit 127; }",
             "$SIG{TERM} = $SIG{INT} = $SIG{HUP} = 'IGNORE';",
+            "my $pidfd = $life ? syscall($pfo + 0, $pid, 0) : -1;",
+            "if ($pidfd >= 0) {",
+            "  my $rin = ''; vec($rin, 4, 1) = 1; vec($rin, $pidfd, 1) = 1;",
+            "  while (1) {",
+            "    my $n = select(my $rout = $rin, undef, undef, undef);",
+            "    if ($n < 0) { last if $! + 0 != 4; next; }",
+            "    if (vec($rout, 4, 1)) {",
+            "      kill('TERM', -$$);",
+            "      my $exited = ''; vec($exited, $pidfd, 1) = 1;",
+            "      select($exited, undef, undef, 2);",
+            "      kill('KILL', -$$);",
+            "    }",
+            "    last;",
+            "  }",
+            "}",
             "waitpid($pid, 0);",
             "my $status = $?;",
             "my $t1 = now();",
@@ -67,12 +89,17 @@ public final class CommandRunner {
             "print $out join(' ', $status, $t1 - $t0, unpack('q18', $ru)), \"\\n\";",
             "close($out);",
             "exit 0;");
-    /** clock_gettime and getrusage syscall numbers for this CPU, or null where the reporter is not supported. */
+    /** clock_gettime, getrusage and pidfd_open syscall numbers for this CPU, or null where the reporter is not supported. */
     private static final int[] SYSCALLS = switch (System.getProperty("os.arch", "")) {
-        case "amd64", "x86_64" -> new int[] {228, 98};
-        case "aarch64" -> new int[] {113, 165};
+        case "amd64", "x86_64" -> new int[] {228, 98, 434};
+        case "aarch64" -> new int[] {113, 165, 434};
         default -> null;
     };
+    /**
+     * The read end of a pipe whose write end only this JVM holds (close-on-exec, never closed): each
+     * reporter gets it as descriptor 4 and sees end of file when the JVM dies. -1 when it could not be made.
+     */
+    private static final int LIFELINE = lifeline();
 
     /** Runs the command and waits for it to end. */
     public CommandResult run(CommandSpec spec) throws CommandLaunchException {
@@ -100,7 +127,8 @@ public final class CommandRunner {
         String program = reporter == null ? target : reporter;
         List<String> argvList = new ArrayList<>();
         if (reporter != null) {
-            argvList.addAll(List.of("perl", "-e", FORK_REPORTER, "--", String.valueOf(SYSCALLS[0]), String.valueOf(SYSCALLS[1]), target));
+            argvList.addAll(List.of("perl", "-e", FORK_REPORTER, "--", String.valueOf(SYSCALLS[0]), String.valueOf(SYSCALLS[1]),
+                    String.valueOf(SYSCALLS[2]), target));
         }
         argvList.addAll(spec.argv());
         String[] envp = env.entrySet().stream().map(e -> e.getKey() + "=" + e.getValue()).toArray(String[]::new);
@@ -130,6 +158,11 @@ public final class CommandRunner {
             c.posix_spawn_file_actions_adddup2(actions, out[1], 1);
             c.posix_spawn_file_actions_adddup2(actions, err[1], 2);
             c.posix_spawn_file_actions_adddup2(actions, report[1], 3);
+            boolean lifeline = reporter != null && LIFELINE >= 0;
+            if (lifeline) {
+                // LIFELINE is 5 or above, so none of the dup2s above replaced it
+                c.posix_spawn_file_actions_adddup2(actions, LIFELINE, 4);
+            }
             try {
                 c.posix_spawn_file_actions_addchdir_np(actions, cwd.toString());
             } catch (UnsatisfiedLinkError e) {
@@ -141,7 +174,7 @@ public final class CommandRunner {
             }
             try {
                 // Descriptors the JVM opened without close-on-exec must not leak into the child.
-                c.posix_spawn_file_actions_addclosefrom_np(actions, 4);
+                c.posix_spawn_file_actions_addclosefrom_np(actions, lifeline ? 5 : 4);
             } catch (UnsatisfiedLinkError e) {
                 // glibc before 2.34: the JVM's own descriptors are close-on-exec; ours are created so.
             }
@@ -256,6 +289,21 @@ public final class CommandRunner {
             perlPath = found;
         }
         return found.isEmpty() ? null : found;
+    }
+
+    private static int lifeline() {
+        int[] fds = new int[2];
+        // the write end's only holder is this JVM: close-on-exec keeps it from every child
+        if (LinuxLibC.C.pipe2(fds, LinuxLibC.O_CLOEXEC) != 0) {
+            return -1;
+        }
+        if (fds[0] >= 5) {
+            return fds[0];
+        }
+        // above the descriptors a spawn sets up (0-4), so no dup2 of a spawn replaces it before it is passed on
+        int high = LinuxLibC.C.fcntl(fds[0], LinuxLibC.F_DUPFD_CLOEXEC, 5);
+        LinuxLibC.C.close(fds[0]);
+        return high;
     }
 
     /** This JVM's memory high-water mark (VmHWM), which a directly spawned child inherits. */

@@ -16,6 +16,7 @@ interface LinuxLibC extends Library {
 
     int O_RDONLY = 0;
     int O_CLOEXEC = 0x80000;
+    int F_DUPFD_CLOEXEC = 1030;
     int P_PID = 1;
     int WEXITED = 4;
     int WNOHANG = 1;
@@ -69,6 +70,8 @@ interface LinuxLibC extends Library {
     long read(int fd, byte[] buffer, long count);
 
     int close(int fd);
+
+    int fcntl(int fd, int command, int argument);
 
     int kill(int pid, int signal);
 
