@@ -109,7 +109,6 @@ class ConcurrentRunsProcessTest {
         serve.destroy(); // SIGTERM
         assertThat(serve.waitFor(60, TimeUnit.SECONDS)).as("serve stopped").isTrue();
         String serveOutput = Files.readString(dir.resolve("serve.out")) + Files.readString(dir.resolve("serve.err"));
-        System.out.println("serve's output:\n" + serveOutput);
         assertThat(serve.exitValue()).as(serveOutput).isZero();
         assertThat(serveOutput).as("serve's output").doesNotContainIgnoringCase("exception").doesNotContain("could not")
                 .doesNotContainIgnoringCase("lock file").doesNotContain("not run").contains("stopped");
