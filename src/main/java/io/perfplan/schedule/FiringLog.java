@@ -1,11 +1,13 @@
 package io.perfplan.schedule;
 
+import io.perfplan.store.DatabaseWork;
 import java.sql.Connection;
 import java.sql.PreparedStatement;
 import java.sql.ResultSet;
 import java.sql.SQLException;
 import java.sql.Timestamp;
 import java.time.Instant;
+import java.time.temporal.ChronoUnit;
 import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
@@ -31,70 +33,76 @@ public final class FiringLog {
 
     /** Records a firing for this node; false when another node has already claimed the same firing. */
     public boolean claim(String plan, Instant scheduledAt, String node, String outcome) {
-        try (Connection c = ds.getConnection(); PreparedStatement ps = c.prepareStatement(
-                "INSERT INTO schedule_firings (plan, scheduled_at, fired_at, node, outcome) VALUES (?, ?, ?, ?, ?)")) {
-            ps.setString(1, plan);
-            ps.setTimestamp(2, Timestamp.from(scheduledAt));
-            ps.setTimestamp(3, Timestamp.from(Instant.now()));
-            ps.setString(4, node);
-            ps.setString(5, outcome);
-            ps.executeUpdate();
-            return true;
-        } catch (SQLException e) {
-            if (e.getSQLState() != null && e.getSQLState().startsWith("23")) {
-                return false; // integrity violation: the key exists
+        Timestamp firedAt = Timestamp.from(Instant.now().truncatedTo(ChronoUnit.MICROS));
+        return work("record a firing of plan " + plan, (c, attempt) -> {
+            try (PreparedStatement ps = c.prepareStatement(
+                    "INSERT INTO schedule_firings (plan, scheduled_at, fired_at, node, outcome) VALUES (?, ?, ?, ?, ?)")) {
+                ps.setString(1, plan);
+                ps.setTimestamp(2, Timestamp.from(scheduledAt));
+                ps.setTimestamp(3, firedAt);
+                ps.setString(4, node);
+                ps.setString(5, outcome);
+                ps.executeUpdate();
+                return true;
+            } catch (SQLException e) {
+                if (e.getSQLState() == null || !e.getSQLState().startsWith("23")) {
+                    throw e;
+                }
+                // the key exists: another node's claim, or this one's first try, committed before its connection broke
+                return attempt > 1 && find(c, plan, scheduledAt).filter(f -> f.node().equals(node)
+                        && f.firedAt().equals(firedAt.toInstant())).isPresent();
             }
-            throw fail("record a firing of plan " + plan, e);
-        }
+        });
     }
 
     public Optional<Firing> find(String plan, Instant scheduledAt) {
-        try (Connection c = ds.getConnection(); PreparedStatement ps = c.prepareStatement(
-                "SELECT * FROM schedule_firings WHERE plan = ? AND scheduled_at = ?")) {
+        return work("read a firing of plan " + plan, (c, attempt) -> find(c, plan, scheduledAt));
+    }
+
+    private static Optional<Firing> find(Connection c, String plan, Instant scheduledAt) throws SQLException {
+        try (PreparedStatement ps = c.prepareStatement("SELECT * FROM schedule_firings WHERE plan = ? AND scheduled_at = ?")) {
             ps.setString(1, plan);
             ps.setTimestamp(2, Timestamp.from(scheduledAt));
             try (ResultSet rs = ps.executeQuery()) {
                 return rs.next() ? Optional.of(row(rs)) : Optional.empty();
             }
-        } catch (SQLException e) {
-            throw fail("read a firing of plan " + plan, e);
         }
     }
 
     /** The newest firings first, of one plan or (plan null) of all. */
     public List<Firing> recent(String plan, int limit) {
         String sql = "SELECT * FROM schedule_firings" + (plan == null ? "" : " WHERE plan = ?") + " ORDER BY scheduled_at DESC";
-        List<Firing> out = new ArrayList<>();
-        try (Connection c = ds.getConnection(); PreparedStatement ps = c.prepareStatement(sql)) {
-            ps.setMaxRows(limit);
-            if (plan != null) {
-                ps.setString(1, plan);
-            }
-            try (ResultSet rs = ps.executeQuery()) {
-                while (rs.next()) {
-                    out.add(row(rs));
+        return work("read the firings", (c, attempt) -> {
+            try (PreparedStatement ps = c.prepareStatement(sql)) {
+                ps.setMaxRows(limit);
+                if (plan != null) {
+                    ps.setString(1, plan);
                 }
+                List<Firing> out = new ArrayList<>();
+                try (ResultSet rs = ps.executeQuery()) {
+                    while (rs.next()) {
+                        out.add(row(rs));
+                    }
+                }
+                return out;
             }
-            return out;
-        } catch (SQLException e) {
-            throw fail("read the firings", e);
-        }
+        });
     }
 
     /** The newest firing of each plan, by plan name. */
     public Map<String, Firing> latestByPlan() {
-        Map<String, Firing> out = new HashMap<>();
-        try (Connection c = ds.getConnection(); PreparedStatement ps = c.prepareStatement(
-                "SELECT f.* FROM schedule_firings f WHERE f.scheduled_at = (SELECT MAX(g.scheduled_at) FROM schedule_firings g WHERE g.plan = f.plan)");
-             ResultSet rs = ps.executeQuery()) {
-            while (rs.next()) {
-                Firing f = row(rs);
-                out.put(f.plan(), f);
+        return work("read the firings", (c, attempt) -> {
+            Map<String, Firing> out = new HashMap<>();
+            try (PreparedStatement ps = c.prepareStatement(
+                    "SELECT f.* FROM schedule_firings f WHERE f.scheduled_at = (SELECT MAX(g.scheduled_at) FROM schedule_firings g WHERE g.plan = f.plan)");
+                 ResultSet rs = ps.executeQuery()) {
+                while (rs.next()) {
+                    Firing f = row(rs);
+                    out.put(f.plan(), f);
+                }
             }
             return out;
-        } catch (SQLException e) {
-            throw fail("read the firings", e);
-        }
+        });
     }
 
     public void setRun(String plan, Instant scheduledAt, long runId) {
@@ -123,19 +131,19 @@ public final class FiringLog {
 
     /** Whether another firing of the plan's job is executing anywhere in the cluster (Quartz's fired-trigger rows). */
     public boolean otherRunGoing(String plan, String fireInstanceId) {
-        try (Connection c = ds.getConnection(); PreparedStatement ps = c.prepareStatement(
-                "SELECT COUNT(*) FROM QRTZ_FIRED_TRIGGERS WHERE SCHED_NAME = ? AND JOB_NAME = ? AND JOB_GROUP = ?"
-                        + " AND STATE = 'EXECUTING' AND ENTRY_ID <> ?")) {
-            ps.setString(1, PlanScheduler.NAME);
-            ps.setString(2, plan);
-            ps.setString(3, PlanScheduler.GROUP);
-            ps.setString(4, fireInstanceId);
-            try (ResultSet rs = ps.executeQuery()) {
-                return rs.next() && rs.getLong(1) > 0;
+        return work("check for a running firing of plan " + plan, (c, attempt) -> {
+            try (PreparedStatement ps = c.prepareStatement(
+                    "SELECT COUNT(*) FROM QRTZ_FIRED_TRIGGERS WHERE SCHED_NAME = ? AND JOB_NAME = ? AND JOB_GROUP = ?"
+                            + " AND STATE = 'EXECUTING' AND ENTRY_ID <> ?")) {
+                ps.setString(1, PlanScheduler.NAME);
+                ps.setString(2, plan);
+                ps.setString(3, PlanScheduler.GROUP);
+                ps.setString(4, fireInstanceId);
+                try (ResultSet rs = ps.executeQuery()) {
+                    return rs.next() && rs.getLong(1) > 0;
+                }
             }
-        } catch (SQLException e) {
-            throw fail("check for a running firing of plan " + plan, e);
-        }
+        });
     }
 
     private static Firing row(ResultSet rs) throws SQLException {
@@ -148,13 +156,22 @@ public final class FiringLog {
     }
 
     private void update(String sql, Object... args) {
-        try (Connection c = ds.getConnection(); PreparedStatement ps = c.prepareStatement(sql)) {
-            for (int i = 0; i < args.length; i++) {
-                ps.setObject(i + 1, args[i]);
+        work("update the firings", (c, attempt) -> {
+            try (PreparedStatement ps = c.prepareStatement(sql)) {
+                for (int i = 0; i < args.length; i++) {
+                    ps.setObject(i + 1, args[i]);
+                }
+                return ps.executeUpdate();
             }
-            ps.executeUpdate();
+        });
+    }
+
+    /** Runs the unit with {@link DatabaseWork}'s retries (the database may be changing hands); each unit is safe to run twice. */
+    private <T> T work(String what, DatabaseWork.Work<T> unit) {
+        try {
+            return DatabaseWork.run(ds, unit);
         } catch (SQLException e) {
-            throw fail("update the firings", e);
+            throw fail(what, e);
         }
     }
 

@@ -2,8 +2,8 @@ package io.perfplan.schedule;
 
 import io.perfplan.plan.Plan;
 import io.perfplan.store.Database;
+import io.perfplan.store.DatabaseWork;
 import io.perfplan.store.RunRepository;
-import java.sql.Connection;
 import java.sql.PreparedStatement;
 import java.sql.ResultSet;
 import java.sql.SQLException;
@@ -90,6 +90,9 @@ public final class PlanScheduler implements AutoCloseable {
         p.setProperty("org.quartz.jobStore.isClustered", Boolean.toString(settings.clustered()));
         p.setProperty("org.quartz.jobStore.clusterCheckinInterval", Long.toString(settings.checkinInterval().toMillis()));
         p.setProperty("org.quartz.jobStore.makeThreadsDaemons", "true");
+        // a database call that failed (e.g. while another process hands the H2 file over) is tried again
+        // after a second, not Quartz's default 15 s, which would make every firing of that moment late
+        p.setProperty("org.quartz.jobStore.dbRetryInterval", "1000");
         try {
             StdSchedulerFactory factory = new StdSchedulerFactory(p);
             Scheduler quartz = factory.getScheduler();
@@ -112,20 +115,22 @@ public final class PlanScheduler implements AutoCloseable {
 
     /** Plan name to schedule digest (the job's description) of every stored job that has its trigger. */
     private static Map<String, String> storedDigests(DataSource ds) throws SQLException {
-        Map<String, String> out = new ConcurrentHashMap<>();
-        try (Connection c = ds.getConnection(); PreparedStatement ps = c.prepareStatement(
-                "SELECT j.JOB_NAME, j.DESCRIPTION FROM QRTZ_JOB_DETAILS j WHERE j.SCHED_NAME = ? AND j.JOB_GROUP = ?"
-                        + " AND j.DESCRIPTION IS NOT NULL AND EXISTS (SELECT 1 FROM QRTZ_TRIGGERS t WHERE t.SCHED_NAME = j.SCHED_NAME"
-                        + " AND t.JOB_NAME = j.JOB_NAME AND t.JOB_GROUP = j.JOB_GROUP)")) {
-            ps.setString(1, NAME);
-            ps.setString(2, GROUP);
-            try (ResultSet rs = ps.executeQuery()) {
-                while (rs.next()) {
-                    out.put(rs.getString(1), rs.getString(2));
+        return DatabaseWork.run(ds, (c, attempt) -> {
+            Map<String, String> out = new ConcurrentHashMap<>();
+            try (PreparedStatement ps = c.prepareStatement(
+                    "SELECT j.JOB_NAME, j.DESCRIPTION FROM QRTZ_JOB_DETAILS j WHERE j.SCHED_NAME = ? AND j.JOB_GROUP = ?"
+                            + " AND j.DESCRIPTION IS NOT NULL AND EXISTS (SELECT 1 FROM QRTZ_TRIGGERS t WHERE t.SCHED_NAME = j.SCHED_NAME"
+                            + " AND t.JOB_NAME = j.JOB_NAME AND t.JOB_GROUP = j.JOB_GROUP)")) {
+                ps.setString(1, NAME);
+                ps.setString(2, GROUP);
+                try (ResultSet rs = ps.executeQuery()) {
+                    while (rs.next()) {
+                        out.put(rs.getString(1), rs.getString(2));
+                    }
                 }
             }
-        }
-        return out;
+            return out;
+        });
     }
 
     /** This node's Quartz instance id (unique per process in a cluster), recorded with each firing. */
@@ -143,59 +148,64 @@ public final class PlanScheduler implements AutoCloseable {
         String digest = digest(String.join("|", s.cron(), s.timezone(), s.overlap(), s.misfire(), file));
         JobKey key = JobKey.jobKey(plan.name(), GROUP);
         try {
-            String stored = storedDigests.remove(plan.name());
-            boolean exists = stored != null;
-            if (stored == null) {
-                JobDetail existing = quartz.getJobDetail(key);
-                exists = existing != null;
-                stored = existing == null || quartz.getTriggersOfJob(key).isEmpty() ? null : existing.getDescription();
-            }
-            if (digest.equals(stored)) {
-                return false;
-            }
-            JobDataMap data = new JobDataMap();
-            data.put("plan", plan.name());
-            data.put("file", file);
-            data.put("cron", s.cron());
-            data.put("timezone", s.timezone());
-            data.put("overlap", s.overlap());
-            data.put("misfire", s.misfire());
-            JobDetail job = JobBuilder.newJob("queue".equals(s.overlap()) ? QueuedPlanJob.class : PlanJob.class)
-                    .withIdentity(key)
-                    .withDescription(digest) // what the job was made from; unchanged means keep it
-                    .usingJobData(data)
-                    .requestRecovery(true) // a dead node's firing is run again by another node
-                    .build();
-            CronScheduleBuilder cron = CronScheduleBuilder.cronSchedule(s.cron()).inTimeZone(TimeZone.getTimeZone(s.timezone()));
-            // run-once: after downtime one catch-up run now, however many firings were missed; skip: none
-            cron = "skip".equals(s.misfire()) ? cron.withMisfireHandlingInstructionDoNothing()
-                    : cron.withMisfireHandlingInstructionFireAndProceed();
-            Trigger trigger = TriggerBuilder.newTrigger().withIdentity(TriggerKey.triggerKey(plan.name(), GROUP))
-                    .forJob(key).withSchedule(cron).build();
-            if (!exists) {
-                // another node starting at the same moment may store the same job first: then keep its
-                // trigger, whose firings may have begun, instead of replacing it
-                try {
-                    quartz.scheduleJob(job, Set.of(trigger), false);
-                    return true;
-                } catch (ObjectAlreadyExistsException e) {
-                    JobDetail now = quartz.getJobDetail(key);
-                    if (now != null && digest.equals(now.getDescription())) {
-                        return false;
-                    }
-                }
-            }
-            quartz.scheduleJob(job, Set.of(trigger), true);
-            return true;
+            // Quartz does not retry these calls itself; the database may be changing hands (see DatabaseWork)
+            return DatabaseWork.retry(attempt -> store(plan, s, file, digest, key));
         } catch (SchedulerException | RuntimeException e) {
             throw new ScheduleException("cannot schedule plan " + plan.name() + ": " + Database.rootMessage(e), e);
         }
     }
 
+    private boolean store(Plan plan, Plan.Schedule s, String file, String digest, JobKey key) throws SchedulerException {
+        String stored = storedDigests.remove(plan.name());
+        boolean exists = stored != null;
+        if (stored == null) {
+            JobDetail existing = quartz.getJobDetail(key);
+            exists = existing != null;
+            stored = existing == null || quartz.getTriggersOfJob(key).isEmpty() ? null : existing.getDescription();
+        }
+        if (digest.equals(stored)) {
+            return false;
+        }
+        JobDataMap data = new JobDataMap();
+        data.put("plan", plan.name());
+        data.put("file", file);
+        data.put("cron", s.cron());
+        data.put("timezone", s.timezone());
+        data.put("overlap", s.overlap());
+        data.put("misfire", s.misfire());
+        JobDetail job = JobBuilder.newJob("queue".equals(s.overlap()) ? QueuedPlanJob.class : PlanJob.class)
+                .withIdentity(key)
+                .withDescription(digest) // what the job was made from; unchanged means keep it
+                .usingJobData(data)
+                .requestRecovery(true) // a dead node's firing is run again by another node
+                .build();
+        CronScheduleBuilder cron = CronScheduleBuilder.cronSchedule(s.cron()).inTimeZone(TimeZone.getTimeZone(s.timezone()));
+        // run-once: after downtime one catch-up run now, however many firings were missed; skip: none
+        cron = "skip".equals(s.misfire()) ? cron.withMisfireHandlingInstructionDoNothing()
+                : cron.withMisfireHandlingInstructionFireAndProceed();
+        Trigger trigger = TriggerBuilder.newTrigger().withIdentity(TriggerKey.triggerKey(plan.name(), GROUP))
+                .forJob(key).withSchedule(cron).build();
+        if (!exists) {
+            // another node starting at the same moment may store the same job first: then keep its
+            // trigger, whose firings may have begun, instead of replacing it
+            try {
+                quartz.scheduleJob(job, Set.of(trigger), false);
+                return true;
+            } catch (ObjectAlreadyExistsException e) {
+                JobDetail now = quartz.getJobDetail(key);
+                if (now != null && digest.equals(now.getDescription())) {
+                    return false;
+                }
+            }
+        }
+        quartz.scheduleJob(job, Set.of(trigger), true);
+        return true;
+    }
+
     /** Removes a plan's job and trigger; returns whether it was scheduled. */
     public boolean unschedule(String plan) {
         try {
-            return quartz.deleteJob(JobKey.jobKey(plan, GROUP));
+            return DatabaseWork.retry(attempt -> quartz.deleteJob(JobKey.jobKey(plan, GROUP)));
         } catch (SchedulerException e) {
             throw new ScheduleException("cannot remove the schedule of plan " + plan + ": " + Database.rootMessage(e), e);
         }
@@ -205,7 +215,7 @@ public final class PlanScheduler implements AutoCloseable {
     public Set<String> scheduledPlans() {
         try {
             Set<String> out = new TreeSet<>();
-            quartz.getJobKeys(GroupMatcher.jobGroupEquals(GROUP)).forEach(k -> out.add(k.getName()));
+            DatabaseWork.retry(attempt -> quartz.getJobKeys(GroupMatcher.jobGroupEquals(GROUP))).forEach(k -> out.add(k.getName()));
             return out;
         } catch (SchedulerException e) {
             throw new ScheduleException("cannot read the schedules: " + Database.rootMessage(e), e);
@@ -215,7 +225,7 @@ public final class PlanScheduler implements AutoCloseable {
     /** The plan file a scheduled plan came from, as stored with its job. */
     public Optional<String> fileOf(String plan) {
         try {
-            JobDetail job = quartz.getJobDetail(JobKey.jobKey(plan, GROUP));
+            JobDetail job = DatabaseWork.retry(attempt -> quartz.getJobDetail(JobKey.jobKey(plan, GROUP)));
             return job == null ? Optional.empty() : Optional.ofNullable(job.getJobDataMap().getString("file"));
         } catch (SchedulerException e) {
             throw new ScheduleException("cannot read the schedule of plan " + plan + ": " + Database.rootMessage(e), e);
@@ -225,7 +235,7 @@ public final class PlanScheduler implements AutoCloseable {
     /** When the plan's trigger fires next, if it is scheduled and fires again. */
     public Optional<Instant> nextFire(String plan) {
         try {
-            Trigger t = quartz.getTrigger(TriggerKey.triggerKey(plan, GROUP));
+            Trigger t = DatabaseWork.retry(attempt -> quartz.getTrigger(TriggerKey.triggerKey(plan, GROUP)));
             return t == null || t.getNextFireTime() == null ? Optional.empty() : Optional.of(t.getNextFireTime().toInstant());
         } catch (SchedulerException e) {
             throw new ScheduleException("cannot read the schedule of plan " + plan + ": " + Database.rootMessage(e), e);
@@ -234,36 +244,51 @@ public final class PlanScheduler implements AutoCloseable {
 
     /** Every scheduled plan with its next {@code fireTimes} fire times, sorted by the next one. */
     public List<ScheduledPlan> list(int fireTimes) {
-        List<ScheduledPlan> out = new ArrayList<>();
+        List<ScheduledPlan> out;
         try {
-            for (JobKey key : quartz.getJobKeys(GroupMatcher.jobGroupEquals(GROUP))) {
-                JobDetail job = quartz.getJobDetail(key);
-                if (job == null) {
-                    continue; // removed meanwhile
-                }
-                JobDataMap d = job.getJobDataMap();
-                for (Trigger t : quartz.getTriggersOfJob(key)) {
-                    List<Instant> next = new ArrayList<>();
-                    Date at = t.getNextFireTime();
-                    if (t instanceof CronTrigger ct && at != null) {
-                        CronExpression expr = new CronExpression(ct.getCronExpression());
-                        expr.setTimeZone(ct.getTimeZone());
-                        while (at != null && next.size() < fireTimes) {
-                            next.add(at.toInstant());
-                            at = expr.getNextValidTimeAfter(at);
-                        }
-                    }
-                    out.add(new ScheduledPlan(key.getName(), d.getString("cron"), d.getString("timezone"), d.getString("overlap"),
-                            d.getString("misfire"), d.getString("file"), quartz.getTriggerState(t.getKey()).name(),
-                            t.getPreviousFireTime() == null ? null : t.getPreviousFireTime().toInstant(), List.copyOf(next)));
-                }
-            }
-        } catch (SchedulerException | java.text.ParseException e) {
+            out = DatabaseWork.retry(attempt -> listOnce(fireTimes));
+        } catch (SchedulerException e) {
             throw new ScheduleException("cannot read the schedules: " + Database.rootMessage(e), e);
         }
         out.sort(Comparator.comparing((ScheduledPlan s) -> s.nextFires().isEmpty() ? Instant.MAX : s.nextFires().get(0))
                 .thenComparing(ScheduledPlan::plan));
         return out;
+    }
+
+    private List<ScheduledPlan> listOnce(int fireTimes) throws SchedulerException {
+        List<ScheduledPlan> out = new ArrayList<>();
+        for (JobKey key : quartz.getJobKeys(GroupMatcher.jobGroupEquals(GROUP))) {
+            JobDetail job = quartz.getJobDetail(key);
+            if (job == null) {
+                continue; // removed meanwhile
+            }
+            JobDataMap d = job.getJobDataMap();
+            for (Trigger t : quartz.getTriggersOfJob(key)) {
+                List<Instant> next = new ArrayList<>();
+                Date at = t.getNextFireTime();
+                if (t instanceof CronTrigger ct && at != null) {
+                    CronExpression expr = cronOf(ct);
+                    while (at != null && next.size() < fireTimes) {
+                        next.add(at.toInstant());
+                        at = expr.getNextValidTimeAfter(at);
+                    }
+                }
+                out.add(new ScheduledPlan(key.getName(), d.getString("cron"), d.getString("timezone"), d.getString("overlap"),
+                        d.getString("misfire"), d.getString("file"), quartz.getTriggerState(t.getKey()).name(),
+                        t.getPreviousFireTime() == null ? null : t.getPreviousFireTime().toInstant(), List.copyOf(next)));
+            }
+        }
+        return out;
+    }
+
+    private static CronExpression cronOf(CronTrigger t) throws SchedulerException {
+        try {
+            CronExpression expr = new CronExpression(t.getCronExpression());
+            expr.setTimeZone(t.getTimeZone());
+            return expr;
+        } catch (java.text.ParseException e) {
+            throw new SchedulerException("the stored cron \"" + t.getCronExpression() + "\" is invalid: " + e.getMessage(), e);
+        }
     }
 
     /** Starts firing (and, on a cluster, joins it; Quartz recovers firings of dead nodes). */

@@ -86,7 +86,9 @@ public final class Database implements AutoCloseable {
         config.setMaximumPoolSize(maxConnections);
         config.setMinimumIdle(0);
         config.setPoolName("perfplan");
-        config.setInitializationFailTimeout(15_000);
+        // no connection in the constructor (Hikari would log its failure as an error): the first
+        // query below gets one, retried while another process is handing the H2 file over
+        config.setInitializationFailTimeout(-1);
         config.setConnectionTimeout(15_000);
         HikariDataSource ds = new HikariDataSource(config);
         Database db = new Database(ds, url);
@@ -109,14 +111,23 @@ public final class Database implements AutoCloseable {
     public static final int SCHEMA_VERSION = 5;
 
     private boolean schemaIsCurrent() {
-        try (Connection c = dataSource.getConnection();
-             var st = c.createStatement();
-             var rs = st.executeQuery("SELECT MAX(CAST(\"version\" AS INT)), COUNT(DISTINCT \"version\") FROM \"flyway_schema_history\""
-                     + " WHERE \"success\" = TRUE AND \"version\" IS NOT NULL")) {
-            // versions run 1..SCHEMA_VERSION without gaps, so both numbers must match
-            return rs.next() && rs.getInt(1) == SCHEMA_VERSION && rs.getInt(2) == SCHEMA_VERSION;
+        try {
+            return DatabaseWork.run(dataSource, (c, attempt) -> {
+                try (var st = c.createStatement();
+                     var rs = st.executeQuery("SELECT MAX(CAST(\"version\" AS INT)), COUNT(DISTINCT \"version\") FROM \"flyway_schema_history\""
+                             + " WHERE \"success\" = TRUE AND \"version\" IS NOT NULL")) {
+                    // versions run 1..SCHEMA_VERSION without gaps, so both numbers must match
+                    return rs.next() && rs.getInt(1) == SCHEMA_VERSION && rs.getInt(2) == SCHEMA_VERSION;
+                } catch (SQLException e) {
+                    if (DatabaseWork.isTransient(e)) {
+                        throw e;
+                    }
+                    return false; // no history table yet: a new database
+                }
+            });
         } catch (SQLException e) {
-            return false; // no history table yet: a new database
+            throw new StoreException("cannot open the database " + redact(url) + ": " + rootMessage(e)
+                    + "; check --db / PERFPLAN_DB, or delete a corrupt db/ folder", e);
         }
     }
 

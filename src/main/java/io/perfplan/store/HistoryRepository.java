@@ -1,6 +1,5 @@
 package io.perfplan.store;
 
-import java.sql.Connection;
 import java.sql.PreparedStatement;
 import java.sql.ResultSet;
 import java.sql.SQLException;
@@ -43,23 +42,29 @@ public final class HistoryRepository {
             sql.append(" AND r.status IN (").append(String.join(", ", Collections.nCopies(statuses.size(), "?"))).append(")");
         }
         sql.append(" ORDER BY r.plan, r.id DESC"); // matches the index runs_plan_id: newest first, stops at the limit
-        List<PointRow> out = new ArrayList<>();
-        try (Connection c = ds.getConnection(); PreparedStatement ps = c.prepareStatement(sql.toString())) {
-            ps.setString(1, plan);
-            ps.setString(2, stepId);
-            ps.setString(3, metric);
-            ps.setLong(4, beforeRunId);
-            for (int i = 0; i < statuses.size(); i++) {
-                ps.setString(5 + i, statuses.get(i));
-            }
-            ps.setMaxRows(Math.max(0, limit));
-            try (ResultSet rs = ps.executeQuery()) {
-                while (rs.next()) {
-                    Timestamp t = rs.getTimestamp(2);
-                    out.add(new PointRow(rs.getLong(1), t == null ? null : t.toInstant(), rs.getString(3), rs.getDouble(4),
-                            rs.getString(5), rs.getString(6)));
+        List<PointRow> out;
+        try {
+            out = DatabaseWork.run(ds, (c, attempt) -> {
+                List<PointRow> points = new ArrayList<>();
+                try (PreparedStatement ps = c.prepareStatement(sql.toString())) {
+                    ps.setString(1, plan);
+                    ps.setString(2, stepId);
+                    ps.setString(3, metric);
+                    ps.setLong(4, beforeRunId);
+                    for (int i = 0; i < statuses.size(); i++) {
+                        ps.setString(5 + i, statuses.get(i));
+                    }
+                    ps.setMaxRows(Math.max(0, limit));
+                    try (ResultSet rs = ps.executeQuery()) {
+                        while (rs.next()) {
+                            Timestamp t = rs.getTimestamp(2);
+                            points.add(new PointRow(rs.getLong(1), t == null ? null : t.toInstant(), rs.getString(3), rs.getDouble(4),
+                                    rs.getString(5), rs.getString(6)));
+                        }
+                    }
                 }
-            }
+                return points;
+            });
         } catch (SQLException e) {
             throw new StoreException("could not read the history of " + stepId + "." + metric + " in the database: "
                     + Database.rootMessage(e), e);
@@ -70,17 +75,21 @@ public final class HistoryRepository {
 
     /** Every metric any run of {@code plan} stored, sorted. */
     public List<MetricName> metricNames(String plan) {
-        List<MetricName> out = new ArrayList<>();
-        try (Connection c = ds.getConnection(); PreparedStatement ps = c.prepareStatement(
-                "SELECT DISTINCT m.step_id, m.name FROM metrics m JOIN runs r ON r.id = m.run_id WHERE r.plan = ?"
-                        + " ORDER BY m.step_id, m.name")) {
-            ps.setString(1, plan);
-            try (ResultSet rs = ps.executeQuery()) {
-                while (rs.next()) {
-                    out.add(new MetricName(rs.getString(1), rs.getString(2)));
+        try {
+            return DatabaseWork.run(ds, (c, attempt) -> {
+                List<MetricName> out = new ArrayList<>();
+                try (PreparedStatement ps = c.prepareStatement(
+                        "SELECT DISTINCT m.step_id, m.name FROM metrics m JOIN runs r ON r.id = m.run_id WHERE r.plan = ?"
+                                + " ORDER BY m.step_id, m.name")) {
+                    ps.setString(1, plan);
+                    try (ResultSet rs = ps.executeQuery()) {
+                        while (rs.next()) {
+                            out.add(new MetricName(rs.getString(1), rs.getString(2)));
+                        }
+                    }
                 }
-            }
-            return out;
+                return out;
+            });
         } catch (SQLException e) {
             throw new StoreException("could not list the metrics of plan " + plan + " in the database: " + Database.rootMessage(e), e);
         }

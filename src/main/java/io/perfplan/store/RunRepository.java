@@ -9,6 +9,7 @@ import java.sql.SQLException;
 
 import java.sql.Timestamp;
 import java.time.Instant;
+import java.time.temporal.ChronoUnit;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Optional;
@@ -17,7 +18,9 @@ import javax.sql.DataSource;
 
 /**
  * Runs, step attempts, metrics and samples (plain JDBC). A step's rows are written in one
- * transaction when it ends, so a crash loses nothing that had finished.
+ * transaction when it ends, so a crash loses nothing that had finished. Every call is a
+ * {@link DatabaseWork} unit: retried while the database is briefly unavailable (another process
+ * handing over the H2 file, a lock), and safe to retry.
  */
 public final class RunRepository {
 
@@ -48,26 +51,36 @@ public final class RunRepository {
     public record Filter(String plan, String status, Instant since, Instant until, int limit) {}
 
     public long startRun(String plan, String trigger, String paramsJson, String planFile) {
-        String sql = "INSERT INTO runs (plan, status, run_trigger, params, plan_file, started_at, node, pid, pid_started)"
-                + " VALUES (?, 'running', ?, ?, ?, ?, ?, ?, ?)";
-        try (Connection c = ds.getConnection(); PreparedStatement ps = c.prepareStatement(sql, new String[] {"id"})) {
-            ProcessHandle self = ProcessHandle.current();
-            ps.setString(1, plan);
-            ps.setString(2, trigger);
-            ps.setString(3, paramsJson);
-            ps.setString(4, planFile);
-            ps.setTimestamp(5, Timestamp.from(Instant.now()));
-            ps.setString(6, node());
-            ps.setLong(7, self.pid());
-            ps.setLong(8, self.info().startInstant().map(Instant::toEpochMilli).orElse(0L));
-            ps.executeUpdate();
-            try (ResultSet keys = ps.getGeneratedKeys()) {
-                keys.next();
-                return keys.getLong(1);
+        ProcessHandle self = ProcessHandle.current();
+        long pidStarted = self.info().startInstant().map(Instant::toEpochMilli).orElse(0L);
+        // microseconds, as the column keeps them: a retry finds this very row by its start time
+        Timestamp startedAt = Timestamp.from(Instant.now().truncatedTo(ChronoUnit.MICROS));
+        return work("record the start of the run", (c, attempt) -> {
+            if (attempt > 1) { // the first try may have committed before its connection broke
+                Optional<Long> mine = idOf(c, "SELECT id FROM runs WHERE node = ? AND pid = ? AND pid_started = ? AND started_at = ? AND plan = ?",
+                        node(), self.pid(), pidStarted, startedAt, plan);
+                if (mine.isPresent()) {
+                    return mine.get();
+                }
             }
-        } catch (SQLException e) {
-            throw fail("record the start of the run", e);
-        }
+            String sql = "INSERT INTO runs (plan, status, run_trigger, params, plan_file, started_at, node, pid, pid_started)"
+                    + " VALUES (?, 'running', ?, ?, ?, ?, ?, ?, ?)";
+            try (PreparedStatement ps = c.prepareStatement(sql, new String[] {"id"})) {
+                ps.setString(1, plan);
+                ps.setString(2, trigger);
+                ps.setString(3, paramsJson);
+                ps.setString(4, planFile);
+                ps.setTimestamp(5, startedAt);
+                ps.setString(6, node());
+                ps.setLong(7, self.pid());
+                ps.setLong(8, pidStarted);
+                ps.executeUpdate();
+                try (ResultSet keys = ps.getGeneratedKeys()) {
+                    keys.next();
+                    return keys.getLong(1);
+                }
+            }
+        });
     }
 
     public void setTraceId(long runId, String traceId) {
@@ -78,26 +91,33 @@ public final class RunRepository {
     public record AlertRow(long runId, String stepId, String rule, String severity, String message, Instant firedAt) {}
 
     public void recordAlert(AlertRow a) {
-        update("INSERT INTO alerts (run_id, step_id, rule, severity, message, fired_at) VALUES (?, ?, ?, ?, ?, ?)",
-                "record an alert", a.runId(), a.stepId(), a.rule(), a.severity(), a.message(), Timestamp.from(a.firedAt()));
+        Timestamp firedAt = Timestamp.from(a.firedAt().truncatedTo(ChronoUnit.MICROS));
+        work("record an alert", (c, attempt) -> {
+            if (attempt > 1 && idOf(c, "SELECT id FROM alerts WHERE run_id = ? AND step_id = ? AND rule = ? AND fired_at = ?",
+                    a.runId(), a.stepId(), a.rule(), firedAt).isPresent()) {
+                return null; // recorded by the first try
+            }
+            return execute(c, "INSERT INTO alerts (run_id, step_id, rule, severity, message, fired_at) VALUES (?, ?, ?, ?, ?, ?)",
+                    a.runId(), a.stepId(), a.rule(), a.severity(), a.message(), firedAt);
+        });
     }
 
     /** The alerts of a run, in the order they fired. */
     public List<AlertRow> alerts(long runId) {
         String sql = "SELECT run_id, step_id, rule, severity, message, fired_at FROM alerts WHERE run_id = ? ORDER BY fired_at, id";
-        try (Connection c = ds.getConnection(); PreparedStatement ps = c.prepareStatement(sql)) {
-            ps.setLong(1, runId);
-            List<AlertRow> out = new ArrayList<>();
-            try (ResultSet rs = ps.executeQuery()) {
-                while (rs.next()) {
-                    out.add(new AlertRow(rs.getLong(1), rs.getString(2), rs.getString(3), rs.getString(4), rs.getString(5),
-                            rs.getTimestamp(6).toInstant()));
+        return work("read the alerts of run " + runId, (c, attempt) -> {
+            try (PreparedStatement ps = c.prepareStatement(sql)) {
+                ps.setLong(1, runId);
+                List<AlertRow> out = new ArrayList<>();
+                try (ResultSet rs = ps.executeQuery()) {
+                    while (rs.next()) {
+                        out.add(new AlertRow(rs.getLong(1), rs.getString(2), rs.getString(3), rs.getString(4), rs.getString(5),
+                                rs.getTimestamp(6).toInstant()));
+                    }
                 }
+                return out;
             }
-            return out;
-        } catch (SQLException e) {
-            throw fail("read the alerts of run " + runId, e);
-        }
+        });
     }
 
     public void finishRun(long runId, String status, String error) {
@@ -106,32 +126,41 @@ public final class RunRepository {
     }
 
     public long startStep(long runId, String stepId, String action, int attempt) {
-        String sql = "INSERT INTO step_runs (run_id, step_id, action, status, attempt, started_at) VALUES (?, ?, ?, 'running', ?, ?)";
-        try (Connection c = ds.getConnection(); PreparedStatement ps = c.prepareStatement(sql, new String[] {"id"})) {
-            ps.setLong(1, runId);
-            ps.setString(2, stepId);
-            ps.setString(3, action);
-            ps.setInt(4, attempt);
-            ps.setTimestamp(5, Timestamp.from(Instant.now()));
-            ps.executeUpdate();
-            try (ResultSet keys = ps.getGeneratedKeys()) {
-                keys.next();
-                return keys.getLong(1);
+        Timestamp startedAt = Timestamp.from(Instant.now().truncatedTo(ChronoUnit.MICROS));
+        return work("record the start of step " + stepId, (c, tries) -> {
+            if (tries > 1) { // the first try may have committed before its connection broke
+                Optional<Long> mine = idOf(c, "SELECT id FROM step_runs WHERE run_id = ? AND step_id = ? AND attempt = ? AND started_at = ?",
+                        runId, stepId, attempt, startedAt);
+                if (mine.isPresent()) {
+                    return mine.get();
+                }
             }
-        } catch (SQLException e) {
-            throw fail("record the start of step " + stepId, e);
-        }
+            String sql = "INSERT INTO step_runs (run_id, step_id, action, status, attempt, started_at) VALUES (?, ?, ?, 'running', ?, ?)";
+            try (PreparedStatement ps = c.prepareStatement(sql, new String[] {"id"})) {
+                ps.setLong(1, runId);
+                ps.setString(2, stepId);
+                ps.setString(3, action);
+                ps.setInt(4, attempt);
+                ps.setTimestamp(5, startedAt);
+                ps.executeUpdate();
+                try (ResultSet keys = ps.getGeneratedKeys()) {
+                    keys.next();
+                    return keys.getLong(1);
+                }
+            }
+        });
     }
 
     /** Records a step attempt's end and everything it measured, atomically. Metrics of a later attempt replace earlier ones. */
     public void finishStep(long runId, long stepRowId, String stepId, StepResult r) {
-        try (Connection c = ds.getConnection()) {
-            c.setAutoCommit(false);
-            try {
+        Timestamp finishedAt = Timestamp.from(Instant.now());
+        try {
+            // idempotent (the step's rows are deleted, then written), so a retry after a broken commit is safe
+            DatabaseWork.inTransaction(ds, (c, attempt) -> {
                 try (PreparedStatement ps = c.prepareStatement(
                         "UPDATE step_runs SET status = ?, finished_at = ?, outputs = ?, error = ? WHERE id = ?")) {
                     ps.setString(1, r.status());
-                    ps.setTimestamp(2, Timestamp.from(Instant.now()));
+                    ps.setTimestamp(2, finishedAt);
                     ps.setString(3, r.outputsJson());
                     ps.setString(4, r.error());
                     ps.setLong(5, stepRowId);
@@ -180,11 +209,8 @@ public final class RunRepository {
                     }
                     ps.executeBatch();
                 }
-                c.commit();
-            } catch (SQLException e) {
-                c.rollback();
-                throw e;
-            }
+                return null;
+            });
         } catch (SQLException e) {
             throw fail("record the result of step " + stepId, e);
         }
@@ -200,34 +226,26 @@ public final class RunRepository {
      * step attempts too. A run whose pid now belongs to a younger process counts as gone.
      */
     public int markInterrupted() {
-        List<Long> dead = new ArrayList<>();
-        try (Connection c = ds.getConnection();
-             PreparedStatement ps = c.prepareStatement("SELECT id, pid, pid_started FROM runs WHERE status = 'running' AND node = ?")) {
-            ps.setString(1, node());
-            try (ResultSet rs = ps.executeQuery()) {
-                while (rs.next()) {
-                    long pid = rs.getLong(2);
-                    long started = rs.getLong(3);
-                    boolean alive = ProcessHandle.of(pid)
-                            .filter(ProcessHandle::isAlive)
-                            .map(h -> started == 0 || h.info().startInstant().map(i -> i.toEpochMilli() == started).orElse(true))
-                            .orElse(false);
-                    if (!alive) {
-                        dead.add(rs.getLong(1));
-                    }
-                }
-            }
-            for (long id : dead) {
+        List<long[]> running = query("check for interrupted runs", "SELECT id, pid, pid_started FROM runs WHERE status = 'running' AND node = ?",
+                0, rs -> new long[] {rs.getLong(1), rs.getLong(2), rs.getLong(3)}, node());
+        int dead = 0;
+        for (long[] r : running) {
+            long pid = r[1];
+            long started = r[2];
+            boolean alive = ProcessHandle.of(pid)
+                    .filter(ProcessHandle::isAlive)
+                    .map(h -> started == 0 || h.info().startInstant().map(i -> i.toEpochMilli() == started).orElse(true))
+                    .orElse(false);
+            if (!alive) {
+                dead++;
                 update("UPDATE step_runs SET status = 'interrupted', finished_at = ? WHERE run_id = ? AND status = 'running'",
-                        "mark interrupted steps", Timestamp.from(Instant.now()), id);
+                        "mark interrupted steps", Timestamp.from(Instant.now()), r[0]);
                 update("UPDATE runs SET status = 'interrupted', finished_at = ?, error = ? WHERE id = ? AND status = 'running'",
                         "mark interrupted runs", Timestamp.from(Instant.now()),
-                        "the perfplan process ended while the run was going (killed or crashed)", id);
+                        "the perfplan process ended while the run was going (killed or crashed)", r[0]);
             }
-            return dead.size();
-        } catch (SQLException e) {
-            throw fail("check for interrupted runs", e);
         }
+        return dead;
     }
 
     public List<RunRow> history(Filter f) {
@@ -251,101 +269,37 @@ public final class RunRepository {
         }
         // with one plan, "plan, id DESC" matches the index runs_plan_id, so the database reads the newest rows first and stops
         sql.append(f.plan() != null ? " ORDER BY plan, id DESC" : " ORDER BY id DESC");
-        List<RunRow> out = new ArrayList<>();
-        try (Connection c = ds.getConnection(); PreparedStatement ps = c.prepareStatement(sql.toString())) {
-            ps.setMaxRows(f.limit() > 0 ? f.limit() : 0);
-            for (int i = 0; i < args.size(); i++) {
-                ps.setObject(i + 1, args.get(i));
-            }
-            try (ResultSet rs = ps.executeQuery()) {
-                while (rs.next()) {
-                    out.add(runRow(rs));
-                }
-            }
-            return out;
-        } catch (SQLException e) {
-            throw fail("read the run history", e);
-        }
+        return query("read the run history", sql.toString(), Math.max(0, f.limit()), this::runRow, args.toArray());
     }
 
     public Optional<RunRow> run(long id) {
-        try (Connection c = ds.getConnection(); PreparedStatement ps = c.prepareStatement("SELECT * FROM runs WHERE id = ?")) {
-            ps.setLong(1, id);
-            try (ResultSet rs = ps.executeQuery()) {
-                return rs.next() ? Optional.of(runRow(rs)) : Optional.empty();
-            }
-        } catch (SQLException e) {
-            throw fail("read run " + id, e);
-        }
+        return query("read run " + id, "SELECT * FROM runs WHERE id = ?", 1, this::runRow, id).stream().findFirst();
     }
 
     public List<StepRow> steps(long runId) {
-        List<StepRow> out = new ArrayList<>();
-        try (Connection c = ds.getConnection();
-             PreparedStatement ps = c.prepareStatement("SELECT * FROM step_runs WHERE run_id = ? ORDER BY id")) {
-            ps.setLong(1, runId);
-            try (ResultSet rs = ps.executeQuery()) {
-                while (rs.next()) {
-                    out.add(new StepRow(rs.getLong("id"), runId, rs.getString("step_id"), rs.getString("action"),
-                            rs.getString("status"), rs.getInt("attempt"), instant(rs, "started_at"), instant(rs, "finished_at"),
-                            rs.getString("outputs"), rs.getString("error")));
-                }
-            }
-            return out;
-        } catch (SQLException e) {
-            throw fail("read the steps of run " + runId, e);
-        }
+        return query("read the steps of run " + runId, "SELECT * FROM step_runs WHERE run_id = ? ORDER BY id", 0,
+                rs -> new StepRow(rs.getLong("id"), runId, rs.getString("step_id"), rs.getString("action"),
+                        rs.getString("status"), rs.getInt("attempt"), instant(rs, "started_at"), instant(rs, "finished_at"),
+                        rs.getString("outputs"), rs.getString("error")), runId);
     }
 
     public List<MetricRow> metrics(long runId) {
-        List<MetricRow> out = new ArrayList<>();
-        try (Connection c = ds.getConnection();
-             PreparedStatement ps = c.prepareStatement("SELECT * FROM metrics WHERE run_id = ? ORDER BY step_id, name")) {
-            ps.setLong(1, runId);
-            try (ResultSet rs = ps.executeQuery()) {
-                while (rs.next()) {
-                    out.add(new MetricRow(rs.getString("step_id"), rs.getString("name"), rs.getString("unit"),
-                            rs.getString("direction"), rs.getDouble("metric_value")));
-                }
-            }
-            return out;
-        } catch (SQLException e) {
-            throw fail("read the metrics of run " + runId, e);
-        }
+        return query("read the metrics of run " + runId, "SELECT * FROM metrics WHERE run_id = ? ORDER BY step_id, name", 0,
+                rs -> new MetricRow(rs.getString("step_id"), rs.getString("name"), rs.getString("unit"),
+                        rs.getString("direction"), rs.getDouble("metric_value")), runId);
     }
 
     public List<SampleRow> samples(long runId) {
-        List<SampleRow> out = new ArrayList<>();
-        try (Connection c = ds.getConnection();
-             PreparedStatement ps = c.prepareStatement("SELECT * FROM samples WHERE run_id = ? ORDER BY step_id, name")) {
-            ps.setLong(1, runId);
-            try (ResultSet rs = ps.executeQuery()) {
-                while (rs.next()) {
-                    out.add(new SampleRow(rs.getString("step_id"), rs.getString("name"), rs.getString("unit"),
-                            decode(rs.getString("sample_values"))));
-                }
-            }
-            return out;
-        } catch (SQLException e) {
-            throw fail("read the samples of run " + runId, e);
-        }
+        return query("read the samples of run " + runId, "SELECT * FROM samples WHERE run_id = ? ORDER BY step_id, name", 0,
+                rs -> new SampleRow(rs.getString("step_id"), rs.getString("name"), rs.getString("unit"),
+                        decode(rs.getString("sample_values"))), runId);
     }
 
     /** The encoded (compressed HdrHistogram) histograms a run stored, by step and name. */
     public List<HistogramRow> histograms(long runId) {
-        List<HistogramRow> out = new ArrayList<>();
-        try (Connection c = ds.getConnection();
-             PreparedStatement ps = c.prepareStatement("SELECT step_id, name, encoded FROM histograms WHERE run_id = ? ORDER BY step_id, name")) {
-            ps.setLong(1, runId);
-            try (ResultSet rs = ps.executeQuery()) {
-                while (rs.next()) {
-                    out.add(new HistogramRow(rs.getString(1), rs.getString(2), rs.getBytes(3)));
-                }
-            }
-            return out;
-        } catch (SQLException e) {
-            throw fail("read the histograms of run " + runId, e);
-        }
+        return query("read the histograms of run " + runId,
+                "SELECT step_id, name, encoded FROM histograms WHERE run_id = ? ORDER BY step_id, name", 0,
+                rs -> new HistogramRow(rs.getString(1), rs.getString(2), rs.getBytes(3)), runId);
     }
 
     /** The baselines stored in the same database. */
@@ -383,13 +337,60 @@ public final class RunRepository {
     }
 
     private void update(String sql, String what, Object... args) {
-        try (Connection c = ds.getConnection(); PreparedStatement ps = c.prepareStatement(sql)) {
-            for (int i = 0; i < args.length; i++) {
-                ps.setObject(i + 1, args[i]);
+        work(what, (c, attempt) -> execute(c, sql, args));
+    }
+
+    /** One row of a result set, as a value. */
+    @FunctionalInterface
+    private interface Row<T> {
+        T of(ResultSet rs) throws SQLException;
+    }
+
+    private <T> List<T> query(String what, String sql, int maxRows, Row<T> row, Object... args) {
+        return work(what, (c, attempt) -> {
+            try (PreparedStatement ps = c.prepareStatement(sql)) {
+                ps.setMaxRows(maxRows);
+                bind(ps, args);
+                List<T> out = new ArrayList<>();
+                try (ResultSet rs = ps.executeQuery()) {
+                    while (rs.next()) {
+                        out.add(row.of(rs));
+                    }
+                }
+                return out;
             }
-            ps.executeUpdate();
+        });
+    }
+
+    /** Runs the unit with {@link DatabaseWork}'s retries; its failure becomes one sentence saying what could not be done. */
+    private <T> T work(String what, DatabaseWork.Work<T> unit) {
+        try {
+            return DatabaseWork.run(ds, unit);
         } catch (SQLException e) {
             throw fail(what, e);
+        }
+    }
+
+    private static Void execute(Connection c, String sql, Object... args) throws SQLException {
+        try (PreparedStatement ps = c.prepareStatement(sql)) {
+            bind(ps, args);
+            ps.executeUpdate();
+            return null;
+        }
+    }
+
+    private static Optional<Long> idOf(Connection c, String sql, Object... args) throws SQLException {
+        try (PreparedStatement ps = c.prepareStatement(sql)) {
+            bind(ps, args);
+            try (ResultSet rs = ps.executeQuery()) {
+                return rs.next() ? Optional.of(rs.getLong(1)) : Optional.empty();
+            }
+        }
+    }
+
+    private static void bind(PreparedStatement ps, Object... args) throws SQLException {
+        for (int i = 0; i < args.length; i++) {
+            ps.setObject(i + 1, args[i]);
         }
     }
 

@@ -14,9 +14,9 @@ import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
-import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.ScheduledFuture;
+import java.util.concurrent.ScheduledThreadPoolExecutor;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.function.Consumer;
@@ -42,11 +42,27 @@ import java.util.function.Consumer;
  */
 public final class CommandRunner {
 
-    private static final ScheduledExecutorService WATCHDOG = Executors.newSingleThreadScheduledExecutor(r -> {
-        Thread t = new Thread(r, "perfplan-command-timeout");
-        t.setDaemon(true);
-        return t;
-    });
+    private static final ScheduledExecutorService WATCHDOG = watchdog();
+
+    /**
+     * The timer that kills commands at their timeout. A cancelled timeout leaves its queue at once:
+     * a step without a timeout schedules one at the end of time, and a long-running {@code serve}
+     * would otherwise keep one task (with its process) per command it ever ran.
+     */
+    private static ScheduledExecutorService watchdog() {
+        ScheduledThreadPoolExecutor timer = new ScheduledThreadPoolExecutor(1, r -> {
+            Thread t = new Thread(r, "perfplan-command-timeout");
+            t.setDaemon(true);
+            return t;
+        });
+        timer.setRemoveOnCancelPolicy(true);
+        return timer;
+    }
+
+    /** Timeouts waiting in the timer: those of commands still running (for tests). */
+    static int pendingTimeouts() {
+        return ((ScheduledThreadPoolExecutor) WATCHDOG).getQueue().size();
+    }
     private static final Duration OUTPUT_DRAIN_GRACE = Duration.ofMillis(500);
 
     /**

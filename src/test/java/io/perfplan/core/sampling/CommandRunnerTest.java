@@ -32,6 +32,16 @@ class CommandRunnerTest {
     }
 
     @Test
+    void aFinishedCommandLeavesNoTimeoutBehind() throws Exception {
+        // a step without a timeout gets one at the end of time; serve runs thousands of commands an hour
+        int before = CommandRunner.pendingTimeouts();
+        for (int i = 0; i < 5; i++) {
+            assertThat(runner.run(CommandSpec.of("true").withTimeout(Duration.ofDays(365))).exitCode()).isZero();
+        }
+        assertThat(CommandRunner.pendingTimeouts()).isLessThanOrEqualTo(before);
+    }
+
+    @Test
     void keepsOnlyTheCaptureLimitAndSaysSo() throws Exception {
         CommandSpec spec = new CommandSpec(List.of("sh", "-c", "head -c 300000 /dev/zero | tr '\\0' x"), null, null, null, 1000);
         CommandResult r = runner.run(spec);

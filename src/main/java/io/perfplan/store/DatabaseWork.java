@@ -1,0 +1,139 @@
+package io.perfplan.store;
+
+import java.sql.Connection;
+import java.sql.SQLException;
+import java.time.Duration;
+import java.util.concurrent.ThreadLocalRandom;
+import javax.sql.DataSource;
+import org.h2.api.ErrorCode;
+
+/**
+ * A unit of work on the history database that is run again, on a fresh connection, when it failed
+ * for a reason that passes: several perfplan processes share one H2 file (AUTO_SERVER), and when the
+ * process hosting it exits, the others' connections break and they race to host it next (H2 answers
+ * "Lock file recently modified" or "database already open" for a moment); row locks and
+ * serialization failures under contention pass too. Other errors are thrown at once.
+ *
+ * <p>A unit is retried whole, so it must be safe to run twice: a write whose commit may have
+ * happened before the connection broke looks for its own row first (see {@link RunRepository#startRun}).
+ * Retries back off from 20 ms to 1 s, with jitter, for up to {@link #PATIENCE}.
+ */
+public final class DatabaseWork {
+
+    /** How long a unit keeps retrying a passing failure before it is reported. */
+    public static final Duration PATIENCE = Duration.ofSeconds(60);
+
+    /** The work, given a connection that is closed (returned to the pool) when it returns. */
+    @FunctionalInterface
+    public interface Work<T> {
+        /**
+         * @param attempt 1 for the first try; a later attempt may follow a failure whose effects are unknown
+         */
+        T apply(Connection c, int attempt) throws SQLException;
+    }
+
+    private DatabaseWork() {}
+
+    /** Runs {@code work} (in auto-commit mode), again while it fails for a passing reason. */
+    public static <T> T run(DataSource ds, Work<T> work) throws SQLException {
+        return retrying(ds, work, false);
+    }
+
+    /** Runs {@code work} in one transaction, committed when it returns and rolled back when it throws; retried whole. */
+    public static <T> T inTransaction(DataSource ds, Work<T> work) throws SQLException {
+        return retrying(ds, work, true);
+    }
+
+    private static <T> T retrying(DataSource ds, Work<T> work, boolean transaction) throws SQLException {
+        return retry(attempt -> once(ds, work, attempt, transaction));
+    }
+
+    /** One try of work that reaches the database some other way (e.g. through Quartz's job store). */
+    @FunctionalInterface
+    public interface Attempt<T, E extends Exception> {
+        T apply(int attempt) throws E;
+    }
+
+    /** Tries {@code attempt} again, with the same back-off and patience, while it fails for a passing reason ({@link #isTransient}). */
+    @SuppressWarnings("unchecked")
+    public static <T, E extends Exception> T retry(Attempt<T, E> attempt) throws E {
+        long deadline = System.nanoTime() + PATIENCE.toNanos();
+        long pauseMillis = 20;
+        for (int n = 1; ; n++) {
+            try {
+                return attempt.apply(n);
+            } catch (Exception e) {
+                if (!isTransient(e) || System.nanoTime() > deadline) {
+                    if (e instanceof RuntimeException r) {
+                        throw r;
+                    }
+                    throw (E) e; // the only checked exception apply may throw
+                }
+            }
+            try {
+                Thread.sleep(pauseMillis + ThreadLocalRandom.current().nextLong(pauseMillis));
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+                throw new IllegalStateException("interrupted while waiting to retry database work", e);
+            }
+            pauseMillis = Math.min(1000, pauseMillis * 2);
+        }
+    }
+
+    private static <T> T once(DataSource ds, Work<T> work, int attempt, boolean transaction) throws SQLException {
+        try (Connection c = ds.getConnection()) {
+            if (!transaction) {
+                return work.apply(c, attempt);
+            }
+            c.setAutoCommit(false);
+            try {
+                T out = work.apply(c, attempt);
+                c.commit();
+                return out;
+            } catch (SQLException | RuntimeException e) {
+                try {
+                    c.rollback();
+                } catch (SQLException rollback) {
+                    e.addSuppressed(rollback); // a broken connection cannot roll back; the server discards the transaction
+                }
+                throw e;
+            }
+        }
+    }
+
+    /**
+     * Whether the failure passes by itself: anywhere in its causes, an H2 lock-file race while the
+     * file changes hands, a broken or closing connection, a lock timeout or deadlock, or PostgreSQL's
+     * serialization failure, deadlock, lock timeout or a dropped connection. A database that cannot
+     * be reached at all (connection refused, bad password) is not transient.
+     */
+    public static boolean isTransient(Throwable failure) {
+        for (Throwable t = failure; t != null; t = t.getCause() == t ? null : t.getCause()) {
+            if (t instanceof SQLException e && isTransientCode(e)) {
+                return true;
+            }
+        }
+        return false;
+    }
+
+    private static boolean isTransientCode(SQLException e) {
+        String state = e.getSQLState() == null ? "" : e.getSQLState();
+        if (e.getClass().getName().startsWith("org.h2.")) {
+            return switch (e.getErrorCode()) {
+                // FileLock's races: "Lock file recently modified", "Concurrent update", "Another process was faster"
+                case ErrorCode.ERROR_OPENING_DATABASE_1 -> String.valueOf(e.getMessage()).contains("Lock file recently modified")
+                        || String.valueOf(e.getMessage()).contains("Concurrent update")
+                        || String.valueOf(e.getMessage()).contains("Another process was faster");
+                // locked by a process whose server is not listening yet, or is gone
+                case ErrorCode.DATABASE_ALREADY_OPEN_1, ErrorCode.CONNECTION_BROKEN_1, ErrorCode.DATABASE_IS_CLOSED,
+                     ErrorCode.DATABASE_CALLED_AT_SHUTDOWN, ErrorCode.DATABASE_IS_IN_EXCLUSIVE_MODE,
+                     ErrorCode.LOCK_TIMEOUT_1, ErrorCode.DEADLOCK_1, ErrorCode.CONCURRENT_UPDATE_1 -> true;
+                default -> false;
+            };
+        }
+        // PostgreSQL (and SQL-standard) states: serialization failure, deadlock, lock not available,
+        // connection lost or closed by an administrator (a restart)
+        return state.equals("40001") || state.equals("40P01") || state.equals("55P03") || state.equals("08006")
+                || state.equals("08003") || state.equals("57P01");
+    }
+}
