@@ -78,10 +78,12 @@ public final class BaselineRepository {
         });
     }
 
-    /** Deletes the baseline; false when there was none of that name (also when a retry finds it gone after its earlier try deleted it). */
+    /** Deletes the baseline; false when there was none of that name. */
     public boolean delete(String name) {
-        boolean[] found = {false}; // by this try, or by an earlier one whose commit may have happened before its connection broke
+        // seen by this try, or by an earlier one whose delete may have committed before its connection broke
+        boolean[] found = {false};
         return DatabaseWork.run(ds, "delete baseline " + name, (c, attempt) -> {
+            found[0] |= DatabaseWork.firstLong(c, "SELECT COUNT(*) FROM baselines WHERE name = ?", name).orElse(0L) > 0;
             try (PreparedStatement ps = c.prepareStatement("DELETE FROM baselines WHERE name = ?")) {
                 ps.setString(1, name);
                 found[0] |= ps.executeUpdate() > 0;
