@@ -1,6 +1,8 @@
 package io.perfplan.store;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.catchThrowable;
+import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
 import java.nio.file.Path;
 import java.sql.Connection;
@@ -20,7 +22,8 @@ import org.junit.jupiter.api.io.TempDir;
  * Each write of the baseline, deployment, optimization and retention stores, on an H2 file whose
  * connection breaks right after the write committed: the retry finds what was committed, so every
  * row is written once, the lock is held rather than refused by its own row, and what the caller
- * is told (ids, "deleted") matches the database.
+ * is told (ids, "deleted") matches the database. The lock is also checked on PostgreSQL when
+ * `.ci/run` provides one (PERFPLAN_TEST_PG_URL).
  */
 class RetriedWritesTest {
 
@@ -41,22 +44,36 @@ class RetriedWritesTest {
 
     @Test
     void aDeployLockWhoseInsertCommittedBeforeTheConnectionBrokeIsHeldNotRefused() {
+        lockHeldAfterBrokenCommit(db, "shop");
+    }
+
+    @Test
+    void aDeployLockWhoseInsertCommittedBeforeTheConnectionBrokeIsHeldNotRefusedOnPostgres() {
+        String url = System.getenv("PERFPLAN_TEST_PG_URL");
+        assumeTrue(url != null && !url.isBlank(), "PERFPLAN_TEST_PG_URL is not set");
+        try (Database pg = Database.open(url, null, null)) {
+            lockHeldAfterBrokenCommit(pg, "shop-" + Long.toHexString(System.nanoTime()));
+        }
+    }
+
+    private static void lockHeldAfterBrokenCommit(Database db, String service) {
         BreaksAfterCommit broken = new BreaksAfterCommit(db.dataSource(), "INSERT INTO deploy_locks");
         DeploymentRepository locks = new DeploymentRepository(broken.dataSource());
-        long run = db.runs().startRun("shop", "test", "{}", null);
+        long run = db.runs().startRun(service, "test", "{}", null);
 
-        String owner = locks.acquire("shop", "prod", run, "deploy");
+        String owner = locks.acquire(service, "prod", run, "deploy");
 
         assertThat(broken.breaks()).as("the connection broke after the insert").isEqualTo(1);
-        assertThat(locks.holder("shop", "prod")).get().satisfies(h -> {
+        assertThat(locks.holder(service, "prod")).get().satisfies(h -> {
             assertThat(h.owner()).isEqualTo(owner);
             assertThat(h.runId()).isEqualTo(run);
         });
         DeploymentRepository other = new DeploymentRepository(db.dataSource());
-        assertThat(org.assertj.core.api.Assertions.catchThrowable(() -> other.acquire("shop", "prod", null, "other")))
+        assertThat(catchThrowable(() -> other.acquire(service, "prod", null, "other")))
                 .as("a second deployment is still refused").isInstanceOf(DeploymentRepository.LockedException.class);
-        locks.release("shop", "prod", owner);
-        assertThat(locks.holder("shop", "prod")).isEmpty();
+        locks.release(service, "prod", owner);
+        assertThat(locks.holder(service, "prod")).isEmpty();
+        db.runs().finishRun(run, "passed", null);
     }
 
     @Test
