@@ -63,9 +63,9 @@ public final class Retention {
      * @param dryRun when true, deletes nothing and says what would go
      */
     public Outcome prune(Instant before, String plan, boolean dryRun) {
-        // what an earlier try deleted: its commit may have happened before its connection broke, and a
-        // retry, finding those runs gone, must still report them
-        Set<Long> deletedByEarlierTry = new TreeSet<>();
+        // what the tries set out to delete: an earlier try's commit may have happened before its
+        // connection broke, and a retry, finding those runs gone, must still report them
+        Set<Long> setOutToDelete = new TreeSet<>();
         return DatabaseWork.inTransaction(ds, "prune old runs", (c, attempt) -> {
             Set<Long> protectedRuns = protectedRuns(c);
             List<Long> old = new ArrayList<>();
@@ -86,9 +86,9 @@ public final class Retention {
             if (dryRun) {
                 return new Outcome(deleted, old.size() - deleted.size());
             }
-            Set<Long> gone = new TreeSet<>(deletedByEarlierTry);
+            Set<Long> gone = new TreeSet<>(setOutToDelete);
             gone.removeAll(old); // still there: that try's transaction was rolled back, and this one deletes them again
-            deletedByEarlierTry.addAll(deleted);
+            setOutToDelete.addAll(deleted);
             try (PreparedStatement ps = c.prepareStatement("DELETE FROM runs WHERE id = ?")) {
                 int batch = 0;
                 for (long id : deleted) {
