@@ -1,6 +1,5 @@
 package io.perfplan.store;
 
-import java.sql.Connection;
 import java.sql.PreparedStatement;
 import java.sql.ResultSet;
 import java.sql.SQLException;
@@ -13,7 +12,8 @@ import javax.sql.DataSource;
 
 /**
  * Named baselines (plain JDBC): which run a plan's gates compare with, whether a person pinned it,
- * and how many passed runs a rolling window holds.
+ * and how many passed runs a rolling window holds. Every call is a {@link DatabaseWork} unit, safe to
+ * retry while another process hands the database over.
  */
 public final class BaselineRepository {
 
@@ -31,65 +31,65 @@ public final class BaselineRepository {
     public record BaselineRow(String name, String plan, long runId, boolean pinned, Integer windowSize, Instant createdAt) {}
 
     public Optional<BaselineRow> find(String name) {
-        try (Connection c = ds.getConnection(); PreparedStatement ps = c.prepareStatement("SELECT * FROM baselines WHERE name = ?")) {
-            ps.setString(1, name);
-            try (ResultSet rs = ps.executeQuery()) {
-                return rs.next() ? Optional.of(row(rs)) : Optional.empty();
+        return DatabaseWork.run(ds, "read baseline " + name, (c, attempt) -> {
+            try (PreparedStatement ps = c.prepareStatement("SELECT * FROM baselines WHERE name = ?")) {
+                ps.setString(1, name);
+                try (ResultSet rs = ps.executeQuery()) {
+                    return rs.next() ? Optional.of(row(rs)) : Optional.empty();
+                }
             }
-        } catch (SQLException e) {
-            throw fail("read baseline " + name, e);
-        }
+        });
     }
 
     public List<BaselineRow> all() {
-        List<BaselineRow> out = new ArrayList<>();
-        try (Connection c = ds.getConnection(); PreparedStatement ps = c.prepareStatement("SELECT * FROM baselines ORDER BY name");
-             ResultSet rs = ps.executeQuery()) {
-            while (rs.next()) {
-                out.add(row(rs));
+        return DatabaseWork.run(ds, "list the baselines", (c, attempt) -> {
+            List<BaselineRow> out = new ArrayList<>();
+            try (PreparedStatement ps = c.prepareStatement("SELECT * FROM baselines ORDER BY name"); ResultSet rs = ps.executeQuery()) {
+                while (rs.next()) {
+                    out.add(row(rs));
+                }
             }
             return out;
-        } catch (SQLException e) {
-            throw fail("list the baselines", e);
-        }
+        });
     }
 
-    /** Creates the baseline or replaces what it points at (portable: update, else insert, in one transaction). */
+    /**
+     * Creates the baseline or replaces what it points at (portable: update, else insert, in one
+     * transaction). A retry after a commit that broke finds the row and updates it to the same values.
+     */
     public void put(BaselineRow b) {
-        try (Connection c = ds.getConnection()) {
-            c.setAutoCommit(false);
-            try {
-                int updated;
-                try (PreparedStatement ps = c.prepareStatement(
-                        "UPDATE baselines SET plan = ?, run_id = ?, pinned = ?, window_size = ?, created_at = ? WHERE name = ?")) {
-                    bind(ps, b);
-                    updated = ps.executeUpdate();
-                }
-                if (updated == 0) {
-                    try (PreparedStatement ps = c.prepareStatement(
-                            "INSERT INTO baselines (plan, run_id, pinned, window_size, created_at, name) VALUES (?, ?, ?, ?, ?, ?)")) {
-                        bind(ps, b);
-                        ps.executeUpdate();
-                    }
-                }
-                c.commit();
-            } catch (SQLException e) {
-                c.rollback();
-                throw e;
+        BaselineRow stamped = b.createdAt() != null ? b
+                : new BaselineRow(b.name(), b.plan(), b.runId(), b.pinned(), b.windowSize(), Instant.now());
+        DatabaseWork.inTransaction(ds, "store baseline " + b.name(), (c, attempt) -> {
+            int updated;
+            try (PreparedStatement ps = c.prepareStatement(
+                    "UPDATE baselines SET plan = ?, run_id = ?, pinned = ?, window_size = ?, created_at = ? WHERE name = ?")) {
+                bind(ps, stamped);
+                updated = ps.executeUpdate();
             }
-        } catch (SQLException e) {
-            throw fail("store baseline " + b.name(), e);
-        }
+            if (updated == 0) {
+                try (PreparedStatement ps = c.prepareStatement(
+                        "INSERT INTO baselines (plan, run_id, pinned, window_size, created_at, name) VALUES (?, ?, ?, ?, ?, ?)")) {
+                    bind(ps, stamped);
+                    ps.executeUpdate();
+                }
+            }
+            return null;
+        });
     }
 
     /** Deletes the baseline; false when there was none of that name. */
     public boolean delete(String name) {
-        try (Connection c = ds.getConnection(); PreparedStatement ps = c.prepareStatement("DELETE FROM baselines WHERE name = ?")) {
-            ps.setString(1, name);
-            return ps.executeUpdate() > 0;
-        } catch (SQLException e) {
-            throw fail("delete baseline " + name, e);
-        }
+        // seen by this try, or by an earlier one whose delete may have committed before its connection broke
+        boolean[] found = {false};
+        return DatabaseWork.run(ds, "delete baseline " + name, (c, attempt) -> {
+            found[0] |= DatabaseWork.firstLong(c, "SELECT COUNT(*) FROM baselines WHERE name = ?", name).orElse(0L) > 0;
+            try (PreparedStatement ps = c.prepareStatement("DELETE FROM baselines WHERE name = ?")) {
+                ps.setString(1, name);
+                found[0] |= ps.executeUpdate() > 0;
+                return found[0];
+            }
+        });
     }
 
     private static void bind(PreparedStatement ps, BaselineRow b) throws SQLException {
@@ -101,7 +101,7 @@ public final class BaselineRepository {
         } else {
             ps.setInt(4, b.windowSize());
         }
-        ps.setTimestamp(5, Timestamp.from(b.createdAt() == null ? Instant.now() : b.createdAt()));
+        ps.setTimestamp(5, Timestamp.from(b.createdAt()));
         ps.setString(6, b.name());
     }
 
@@ -111,9 +111,5 @@ public final class BaselineRepository {
         Timestamp created = rs.getTimestamp("created_at");
         return new BaselineRow(rs.getString("name"), rs.getString("plan"), rs.getLong("run_id"), rs.getBoolean("pinned"),
                 windowSize, created == null ? null : created.toInstant());
-    }
-
-    private static StoreException fail(String what, SQLException e) {
-        return new StoreException("could not " + what + " in the database: " + Database.rootMessage(e), e);
     }
 }

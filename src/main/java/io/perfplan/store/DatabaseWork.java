@@ -1,8 +1,11 @@
 package io.perfplan.store;
 
 import java.sql.Connection;
+import java.sql.PreparedStatement;
+import java.sql.ResultSet;
 import java.sql.SQLException;
 import java.time.Duration;
+import java.util.Optional;
 import java.util.concurrent.ThreadLocalRandom;
 import javax.sql.DataSource;
 import org.h2.api.ErrorCode;
@@ -42,6 +45,41 @@ public final class DatabaseWork {
     /** Runs {@code work} in one transaction, committed when it returns and rolled back when it throws; retried whole. */
     public static <T> T inTransaction(DataSource ds, Work<T> work) throws SQLException {
         return retrying(ds, work, true);
+    }
+
+    /** As {@link #run(DataSource, Work)}; a failure becomes a {@link StoreException} saying what could not be done. */
+    public static <T> T run(DataSource ds, String what, Work<T> work) {
+        try {
+            return run(ds, work);
+        } catch (SQLException e) {
+            throw failure(what, e);
+        }
+    }
+
+    /** As {@link #inTransaction(DataSource, Work)}; a failure becomes a {@link StoreException} saying what could not be done. */
+    public static <T> T inTransaction(DataSource ds, String what, Work<T> work) {
+        try {
+            return inTransaction(ds, work);
+        } catch (SQLException e) {
+            throw failure(what, e);
+        }
+    }
+
+    /** One sentence for users: "could not {@code what} in the database: " and the innermost cause. */
+    public static StoreException failure(String what, SQLException e) {
+        return new StoreException("could not " + what + " in the database: " + Database.rootMessage(e), e);
+    }
+
+    /** The first column of the first row {@code sql} selects, as a long: how a retried write finds the row its earlier try may have committed. */
+    static Optional<Long> firstLong(Connection c, String sql, Object... args) throws SQLException {
+        try (PreparedStatement ps = c.prepareStatement(sql)) {
+            for (int i = 0; i < args.length; i++) {
+                ps.setObject(i + 1, args[i]);
+            }
+            try (ResultSet rs = ps.executeQuery()) {
+                return rs.next() ? Optional.of(rs.getLong(1)) : Optional.empty();
+            }
+        }
     }
 
     private static <T> T retrying(DataSource ds, Work<T> work, boolean transaction) throws SQLException {

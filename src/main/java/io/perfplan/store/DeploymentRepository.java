@@ -1,12 +1,12 @@
 package io.perfplan.store;
 
-import java.sql.Connection;
 import java.sql.PreparedStatement;
 import java.sql.ResultSet;
 import java.sql.SQLException;
 import java.sql.Timestamp;
 import java.sql.Types;
 import java.time.Instant;
+import java.time.temporal.ChronoUnit;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Optional;
@@ -17,7 +17,8 @@ import javax.sql.DataSource;
  * Deployments of services (plain JDBC) and the per service-and-environment lock a deployment holds.
  * The lock is a row whose primary key makes a second insert fail, so it holds across processes and
  * nodes sharing the database; a lock whose holder is gone (its run finished, or its process on this
- * node died) is taken over.
+ * node died) is taken over. Every call is a {@link DatabaseWork} unit, safe to retry while another
+ * process hands the database over.
  */
 public final class DeploymentRepository {
 
@@ -50,27 +51,38 @@ public final class DeploymentRepository {
     }
 
     public long insert(String service, String environment, String version, String status, Long runId, String details) {
-        String sql = "INSERT INTO deployments (service, environment, version, status, run_id, started_at, details) VALUES (?, ?, ?, ?, ?, ?, ?)";
-        try (Connection c = ds.getConnection(); PreparedStatement ps = c.prepareStatement(sql, new String[] {"id"})) {
-            ps.setString(1, service);
-            ps.setString(2, environment);
-            ps.setString(3, version);
-            ps.setString(4, status);
-            if (runId == null) {
-                ps.setNull(5, Types.BIGINT);
-            } else {
-                ps.setLong(5, runId);
+        // microseconds, as the column keeps them: a retry finds this very row by its start time
+        Timestamp startedAt = Timestamp.from(Instant.now().truncatedTo(ChronoUnit.MICROS));
+        return DatabaseWork.run(ds, "record the deployment of " + service + " " + version, (c, attempt) -> {
+            if (attempt > 1) { // the first try may have committed before its connection broke
+                String mine = "SELECT id FROM deployments WHERE service = ? AND environment = ? AND version = ? AND started_at = ? AND "
+                        + (runId == null ? "run_id IS NULL" : "run_id = ?");
+                Optional<Long> id = runId == null ? DatabaseWork.firstLong(c, mine, service, environment, version, startedAt)
+                        : DatabaseWork.firstLong(c, mine, service, environment, version, startedAt, runId);
+                if (id.isPresent()) {
+                    return id.get();
+                }
             }
-            ps.setTimestamp(6, Timestamp.from(Instant.now()));
-            ps.setString(7, details);
-            ps.executeUpdate();
-            try (ResultSet keys = ps.getGeneratedKeys()) {
-                keys.next();
-                return keys.getLong(1);
+            String sql = "INSERT INTO deployments (service, environment, version, status, run_id, started_at, details) VALUES (?, ?, ?, ?, ?, ?, ?)";
+            try (PreparedStatement ps = c.prepareStatement(sql, new String[] {"id"})) {
+                ps.setString(1, service);
+                ps.setString(2, environment);
+                ps.setString(3, version);
+                ps.setString(4, status);
+                if (runId == null) {
+                    ps.setNull(5, Types.BIGINT);
+                } else {
+                    ps.setLong(5, runId);
+                }
+                ps.setTimestamp(6, startedAt);
+                ps.setString(7, details);
+                ps.executeUpdate();
+                try (ResultSet keys = ps.getGeneratedKeys()) {
+                    keys.next();
+                    return keys.getLong(1);
+                }
             }
-        } catch (SQLException e) {
-            throw fail("record the deployment of " + service + " " + version, e);
-        }
+        });
     }
 
     /** Sets a deployment's status, its details when not null, and its end time when {@code finished}. */
@@ -83,20 +95,21 @@ public final class DeploymentRepository {
             sql.append(", finished_at = ?");
         }
         sql.append(" WHERE id = ?");
-        try (Connection c = ds.getConnection(); PreparedStatement ps = c.prepareStatement(sql.toString())) {
-            int i = 1;
-            ps.setString(i++, status);
-            if (details != null) {
-                ps.setString(i++, details);
+        Timestamp finishedAt = Timestamp.from(Instant.now()); // absolute values: a retry writes the same
+        DatabaseWork.run(ds, "update deployment " + id, (c, attempt) -> {
+            try (PreparedStatement ps = c.prepareStatement(sql.toString())) {
+                int i = 1;
+                ps.setString(i++, status);
+                if (details != null) {
+                    ps.setString(i++, details);
+                }
+                if (finished) {
+                    ps.setTimestamp(i++, finishedAt);
+                }
+                ps.setLong(i, id);
+                return ps.executeUpdate();
             }
-            if (finished) {
-                ps.setTimestamp(i++, Timestamp.from(Instant.now()));
-            }
-            ps.setLong(i, id);
-            ps.executeUpdate();
-        } catch (SQLException e) {
-            throw fail("update deployment " + id, e);
-        }
+        });
     }
 
     /** Deployments, newest first; null filters match everything. */
@@ -112,25 +125,26 @@ public final class DeploymentRepository {
             args.add(environment);
         }
         sql.append(" ORDER BY id DESC");
-        try (Connection c = ds.getConnection(); PreparedStatement ps = c.prepareStatement(sql.toString())) {
-            ps.setMaxRows(Math.max(1, limit));
-            for (int i = 0; i < args.size(); i++) {
-                ps.setString(i + 1, args.get(i));
-            }
-            List<DeploymentRow> out = new ArrayList<>();
-            try (ResultSet rs = ps.executeQuery()) {
-                while (rs.next()) {
-                    long run = rs.getLong("run_id");
-                    Timestamp fin = rs.getTimestamp("finished_at");
-                    out.add(new DeploymentRow(rs.getLong("id"), rs.getString("service"), rs.getString("environment"),
-                            rs.getString("version"), rs.getString("status"), rs.wasNull() ? null : run,
-                            rs.getTimestamp("started_at").toInstant(), fin == null ? null : fin.toInstant(), rs.getString("details")));
+        return DatabaseWork.run(ds, "list the deployments", (c, attempt) -> {
+            try (PreparedStatement ps = c.prepareStatement(sql.toString())) {
+                ps.setMaxRows(Math.max(1, limit));
+                for (int i = 0; i < args.size(); i++) {
+                    ps.setString(i + 1, args.get(i));
                 }
+                List<DeploymentRow> out = new ArrayList<>();
+                try (ResultSet rs = ps.executeQuery()) {
+                    while (rs.next()) {
+                        long run = rs.getLong("run_id");
+                        Long runId = rs.wasNull() ? null : run;
+                        Timestamp fin = rs.getTimestamp("finished_at");
+                        out.add(new DeploymentRow(rs.getLong("id"), rs.getString("service"), rs.getString("environment"),
+                                rs.getString("version"), rs.getString("status"), runId,
+                                rs.getTimestamp("started_at").toInstant(), fin == null ? null : fin.toInstant(), rs.getString("details")));
+                    }
+                }
+                return out;
             }
-            return out;
-        } catch (SQLException e) {
-            throw fail("list the deployments", e);
-        }
+        });
     }
 
     /**
@@ -167,40 +181,40 @@ public final class DeploymentRepository {
     }
 
     public Optional<LockRow> holder(String service, String environment) {
-        try (Connection c = ds.getConnection();
-             PreparedStatement ps = c.prepareStatement("SELECT * FROM deploy_locks WHERE service = ? AND environment = ?")) {
-            ps.setString(1, service);
-            ps.setString(2, environment);
-            try (ResultSet rs = ps.executeQuery()) {
-                if (!rs.next()) {
-                    return Optional.empty();
+        return DatabaseWork.run(ds, "read the deployment lock of " + service, (c, attempt) -> {
+            try (PreparedStatement ps = c.prepareStatement("SELECT * FROM deploy_locks WHERE service = ? AND environment = ?")) {
+                ps.setString(1, service);
+                ps.setString(2, environment);
+                try (ResultSet rs = ps.executeQuery()) {
+                    if (!rs.next()) {
+                        return Optional.empty();
+                    }
+                    long run = rs.getLong("run_id");
+                    Long runId = rs.wasNull() ? null : run;
+                    return Optional.of(new LockRow(rs.getString("service"), rs.getString("environment"), rs.getString("owner"), runId,
+                            rs.getString("step_id"), rs.getString("node"), rs.getLong("pid"), rs.getLong("pid_started"),
+                            rs.getTimestamp("acquired_at").toInstant()));
                 }
-                long run = rs.getLong("run_id");
-                Long runId = rs.wasNull() ? null : run;
-                return Optional.of(new LockRow(rs.getString("service"), rs.getString("environment"), rs.getString("owner"), runId,
-                        rs.getString("step_id"), rs.getString("node"), rs.getLong("pid"), rs.getLong("pid_started"),
-                        rs.getTimestamp("acquired_at").toInstant()));
             }
-        } catch (SQLException e) {
-            throw fail("read the deployment lock of " + service, e);
-        }
+        });
     }
 
     /** Why a lock's holder is gone: its run is no longer running, or its process on this node has ended. */
     private Optional<String> staleReason(LockRow h) {
         if (h.runId() != null) {
-            try (Connection c = ds.getConnection(); PreparedStatement ps = c.prepareStatement("SELECT status FROM runs WHERE id = ?")) {
-                ps.setLong(1, h.runId());
-                try (ResultSet rs = ps.executeQuery()) {
-                    if (!rs.next()) {
-                        return Optional.of("its run was deleted");
-                    }
-                    if (!rs.getString(1).equals("running")) {
-                        return Optional.of("its run is " + rs.getString(1));
+            Optional<String> runStatus = DatabaseWork.run(ds, "check the deployment lock's run", (c, attempt) -> {
+                try (PreparedStatement ps = c.prepareStatement("SELECT status FROM runs WHERE id = ?")) {
+                    ps.setLong(1, h.runId());
+                    try (ResultSet rs = ps.executeQuery()) {
+                        return rs.next() ? Optional.of(rs.getString(1)) : Optional.<String>empty();
                     }
                 }
-            } catch (SQLException e) {
-                throw fail("check the deployment lock's run", e);
+            });
+            if (runStatus.isEmpty()) {
+                return Optional.of("its run was deleted");
+            }
+            if (!runStatus.get().equals("running")) {
+                return Optional.of("its run is " + runStatus.get());
             }
         }
         if (h.node().equals(RunRepository.node())) {
@@ -214,52 +228,58 @@ public final class DeploymentRepository {
         return Optional.empty();
     }
 
+    /**
+     * Inserts the lock row for {@code owner}; false when another holds it. A retry whose earlier try
+     * committed before its connection broke finds the row already {@code owner}'s and has the lock,
+     * rather than being refused by itself.
+     */
     private boolean tryInsert(String service, String environment, String owner, Long runId, String stepId) {
         String sql = "INSERT INTO deploy_locks (service, environment, owner, run_id, step_id, node, pid, pid_started, acquired_at)"
                 + " VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)";
-        try (Connection c = ds.getConnection(); PreparedStatement ps = c.prepareStatement(sql)) {
-            ProcessHandle self = ProcessHandle.current();
-            ps.setString(1, service);
-            ps.setString(2, environment);
-            ps.setString(3, owner);
-            if (runId == null) {
-                ps.setNull(4, Types.BIGINT);
-            } else {
-                ps.setLong(4, runId);
+        ProcessHandle self = ProcessHandle.current();
+        Timestamp acquiredAt = Timestamp.from(Instant.now());
+        return DatabaseWork.run(ds, "take the deployment lock of " + service, (c, attempt) -> {
+            try (PreparedStatement ps = c.prepareStatement(sql)) {
+                ps.setString(1, service);
+                ps.setString(2, environment);
+                ps.setString(3, owner);
+                if (runId == null) {
+                    ps.setNull(4, Types.BIGINT);
+                } else {
+                    ps.setLong(4, runId);
+                }
+                ps.setString(5, stepId);
+                ps.setString(6, RunRepository.node());
+                ps.setLong(7, self.pid());
+                ps.setLong(8, self.info().startInstant().map(Instant::toEpochMilli).orElse(0L));
+                ps.setTimestamp(9, acquiredAt);
+                ps.executeUpdate();
+                return true;
+            } catch (SQLException e) {
+                if (!isDuplicateKey(e)) {
+                    throw e;
+                }
+                // the owner token is this call's own, so a row carrying it was written by an earlier try of this very insert
+                return attempt > 1 && DatabaseWork.firstLong(c, "SELECT COUNT(*) FROM deploy_locks WHERE service = ? AND environment = ? AND owner = ?",
+                        service, environment, owner).orElse(0L) > 0;
             }
-            ps.setString(5, stepId);
-            ps.setString(6, RunRepository.node());
-            ps.setLong(7, self.pid());
-            ps.setLong(8, self.info().startInstant().map(Instant::toEpochMilli).orElse(0L));
-            ps.setTimestamp(9, Timestamp.from(Instant.now()));
-            ps.executeUpdate();
-            return true;
-        } catch (SQLException e) {
-            if (isDuplicateKey(e)) {
-                return false;
-            }
-            throw fail("take the deployment lock of " + service, e);
-        }
+        });
     }
 
     private void deleteIfOwner(String service, String environment, String owner) {
-        try (Connection c = ds.getConnection();
-             PreparedStatement ps = c.prepareStatement("DELETE FROM deploy_locks WHERE service = ? AND environment = ? AND owner = ?")) {
-            ps.setString(1, service);
-            ps.setString(2, environment);
-            ps.setString(3, owner);
-            ps.executeUpdate();
-        } catch (SQLException e) {
-            throw fail("release the deployment lock of " + service, e);
-        }
+        // deletes only the given owner's row: a retry after a broken commit deletes nothing more
+        DatabaseWork.run(ds, "release the deployment lock of " + service, (c, attempt) -> {
+            try (PreparedStatement ps = c.prepareStatement("DELETE FROM deploy_locks WHERE service = ? AND environment = ? AND owner = ?")) {
+                ps.setString(1, service);
+                ps.setString(2, environment);
+                ps.setString(3, owner);
+                return ps.executeUpdate();
+            }
+        });
     }
 
     /** SQLState class 23 (integrity constraint violation): H2 23505, PostgreSQL 23505. */
     private static boolean isDuplicateKey(SQLException e) {
         return e.getSQLState() != null && e.getSQLState().startsWith("23");
-    }
-
-    private static StoreException fail(String what, SQLException e) {
-        return new StoreException("could not " + what + " in the database: " + Database.rootMessage(e), e);
     }
 }

@@ -67,27 +67,31 @@ public final class ReadOnlyQuery {
         if (statement.endsWith(";")) {
             statement = statement.substring(0, statement.length() - 1);
         }
-        try (Connection c = ds.getConnection()) {
-            c.setAutoCommit(false);
-            c.setReadOnly(true);
-            try {
-                if (postgres) {
-                    try (Statement s = c.createStatement()) {
-                        s.execute("SET TRANSACTION READ ONLY");
+        String query = statement;
+        try {
+            // reads only, so it may run again on a fresh connection while another process hands the database over
+            return DatabaseWork.run(ds, (c, attempt) -> {
+                c.setAutoCommit(false);
+                c.setReadOnly(true);
+                try {
+                    if (postgres) {
+                        try (Statement s = c.createStatement()) {
+                            s.execute("SET TRANSACTION READ ONLY");
+                        }
                     }
-                }
-                try (PreparedStatement ps = c.prepareStatement(statement)) {
-                    ps.setQueryTimeout((int) Math.max(1, Math.min(Integer.MAX_VALUE, (timeout.toMillis() + 999) / 1000)));
-                    ps.setMaxRows(maxRows == Integer.MAX_VALUE ? 0 : maxRows + 1);
-                    try (ResultSet rs = ps.executeQuery()) {
-                        return read(rs, maxRows);
+                    try (PreparedStatement ps = c.prepareStatement(query)) {
+                        ps.setQueryTimeout((int) Math.max(1, Math.min(Integer.MAX_VALUE, (timeout.toMillis() + 999) / 1000)));
+                        ps.setMaxRows(maxRows == Integer.MAX_VALUE ? 0 : maxRows + 1);
+                        try (ResultSet rs = ps.executeQuery()) {
+                            return read(rs, maxRows);
+                        }
                     }
+                } finally {
+                    c.rollback();
+                    c.setReadOnly(false);
+                    c.setAutoCommit(true);
                 }
-            } finally {
-                c.rollback();
-                c.setReadOnly(false);
-                c.setAutoCommit(true);
-            }
+            });
         } catch (SQLException e) {
             if (e instanceof SQLTimeoutException || isTimeout(e)) {
                 throw new IllegalArgumentException("the query ran longer than " + timeout.toSeconds()

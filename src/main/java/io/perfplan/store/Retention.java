@@ -19,6 +19,8 @@ import javax.sql.DataSource;
  * {@code running}; the run each baseline points at; and, for an unpinned (rolling) baseline, the
  * finished runs of its plan up to its run that a regression window may read — twice the larger
  * of its window (default {@value #DEFAULT_WINDOW}) and the change-point window, as validate reads.
+ * A prune is one {@link DatabaseWork} transaction, retried whole while another process hands the
+ * database over.
  */
 public final class Retention {
 
@@ -61,47 +63,46 @@ public final class Retention {
      * @param dryRun when true, deletes nothing and says what would go
      */
     public Outcome prune(Instant before, String plan, boolean dryRun) {
-        try (Connection c = ds.getConnection()) {
-            c.setAutoCommit(false);
-            try {
-                Set<Long> protectedRuns = protectedRuns(c);
-                List<Long> old = new ArrayList<>();
-                String sql = "SELECT id FROM runs WHERE started_at < ? AND status <> 'running'" + (plan == null ? "" : " AND plan = ?")
-                        + " ORDER BY id";
-                try (PreparedStatement ps = c.prepareStatement(sql)) {
-                    ps.setTimestamp(1, Timestamp.from(before));
-                    if (plan != null) {
-                        ps.setString(2, plan);
-                    }
-                    try (ResultSet rs = ps.executeQuery()) {
-                        while (rs.next()) {
-                            old.add(rs.getLong(1));
-                        }
+        // what the tries set out to delete: an earlier try's commit may have happened before its
+        // connection broke, and a retry, finding those runs gone, must still report them
+        Set<Long> setOutToDelete = new TreeSet<>();
+        return DatabaseWork.inTransaction(ds, "prune old runs", (c, attempt) -> {
+            Set<Long> protectedRuns = protectedRuns(c);
+            List<Long> old = new ArrayList<>();
+            String sql = "SELECT id FROM runs WHERE started_at < ? AND status <> 'running'" + (plan == null ? "" : " AND plan = ?")
+                    + " ORDER BY id";
+            try (PreparedStatement ps = c.prepareStatement(sql)) {
+                ps.setTimestamp(1, Timestamp.from(before));
+                if (plan != null) {
+                    ps.setString(2, plan);
+                }
+                try (ResultSet rs = ps.executeQuery()) {
+                    while (rs.next()) {
+                        old.add(rs.getLong(1));
                     }
                 }
-                List<Long> deleted = old.stream().filter(id -> !protectedRuns.contains(id)).toList();
-                if (!dryRun) {
-                    try (PreparedStatement ps = c.prepareStatement("DELETE FROM runs WHERE id = ?")) {
-                        int batch = 0;
-                        for (long id : deleted) {
-                            ps.setLong(1, id);
-                            ps.addBatch();
-                            if (++batch % 500 == 0) {
-                                ps.executeBatch();
-                            }
-                        }
+            }
+            List<Long> deleted = old.stream().filter(id -> !protectedRuns.contains(id)).toList();
+            if (dryRun) {
+                return new Outcome(deleted, old.size() - deleted.size());
+            }
+            Set<Long> gone = new TreeSet<>(setOutToDelete);
+            gone.removeAll(old); // still there: that try's transaction was rolled back, and this one deletes them again
+            setOutToDelete.addAll(deleted);
+            try (PreparedStatement ps = c.prepareStatement("DELETE FROM runs WHERE id = ?")) {
+                int batch = 0;
+                for (long id : deleted) {
+                    ps.setLong(1, id);
+                    ps.addBatch();
+                    if (++batch % 500 == 0) {
                         ps.executeBatch();
                     }
                 }
-                c.commit();
-                return new Outcome(deleted, old.size() - deleted.size());
-            } catch (SQLException e) {
-                c.rollback();
-                throw e;
+                ps.executeBatch();
             }
-        } catch (SQLException e) {
-            throw new StoreException("could not prune old runs in the database: " + Database.rootMessage(e), e);
-        }
+            gone.addAll(deleted);
+            return new Outcome(List.copyOf(gone), old.size() - deleted.size());
+        });
     }
 
     /** Runs a baseline points at or whose window a gate may read. */
