@@ -79,6 +79,7 @@ public final class RunCommand implements Callable<Integer> {
         if (dryRun) {
             return dryRun(p, values, out);
         }
+        prepareActions(p);
         io.perfplan.telemetry.RunTelemetry telemetry;
         try {
             telemetry = io.perfplan.telemetry.RunTelemetry.configure(otel, System.getenv());
@@ -107,6 +108,17 @@ public final class RunCommand implements Callable<Integer> {
             out.flush();
             return report.status() == Status.PASSED ? ExitCode.OK : ExitCode.RUN_FAILED;
         }
+    }
+
+    /** Lets the plan's built-in actions load their native parts and classes while the history is still opening. */
+    private static void prepareActions(Plan p) {
+        p.allSteps().stream().map(Step::action).distinct().forEach(name -> Services.actions().get(name).ifPresent(a -> {
+            try {
+                a.prepare();
+            } catch (RuntimeException | LinkageError e) {
+                // the step that uses the action reports the problem
+            }
+        }));
     }
 
     private static Database opened(CompletableFuture<Database> opening) {
