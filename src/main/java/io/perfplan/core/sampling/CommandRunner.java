@@ -52,6 +52,16 @@ public final class CommandRunner {
         return t;
     });
     private static final Duration OUTPUT_DRAIN_GRACE = Duration.ofMillis(500);
+    /**
+     * Threads that drain the children's pipes, kept between runs: a new thread per stream would cost
+     * its start and, worse, a fresh allocation buffer (TLAB) of several MB each, which fills the young
+     * generation of a short CLI run after a few steps.
+     */
+    private static final java.util.concurrent.ExecutorService CAPTURES = Executors.newCachedThreadPool(r -> {
+        Thread t = new Thread(r, "perfplan-command-output");
+        t.setDaemon(true);
+        return t;
+    });
 
     /** Forks the command, waits for it, and writes "status wallNanos rusage[18]" to descriptor 3. */
     private static final String FORK_REPORTER = String.join("\n",
@@ -212,9 +222,9 @@ public final class CommandRunner {
         }
         int pid = pidRef.getValue();
         SpawnedProcess process = new SpawnedProcess(pid);
-        StreamCapture stdout = new StreamCapture(out[0], spec.captureLimitBytes(), "stdout-" + pid);
-        StreamCapture stderr = new StreamCapture(err[0], spec.captureLimitBytes(), "stderr-" + pid);
-        StreamCapture reported = new StreamCapture(report[0], 4096, "report-" + pid);
+        StreamCapture stdout = new StreamCapture(out[0], spec.captureLimitBytes());
+        StreamCapture stderr = new StreamCapture(err[0], spec.captureLimitBytes());
+        StreamCapture reported = new StreamCapture(report[0], 4096);
         AtomicBoolean timedOut = new AtomicBoolean();
         ScheduledFuture<?> deadline = null;
         if (!spec.timeout().isZero()) {
@@ -357,20 +367,18 @@ public final class CommandRunner {
         throw new CommandLaunchException("Command '" + name + "' was not found on the PATH; check the spelling, install it, or give its full path.");
     }
 
-    /** Drains one pipe on its own thread, keeping the first {@code limit} bytes. */
+    /** Drains one pipe on a thread of {@link #CAPTURES}, keeping the first {@code limit} bytes. */
     private static final class StreamCapture implements Runnable {
         private final int fd;
         private final int limit;
         private final ByteArrayOutputStream kept = new ByteArrayOutputStream();
-        private final Thread thread;
+        private final java.util.concurrent.CountDownLatch ended = new java.util.concurrent.CountDownLatch(1);
         private volatile boolean truncated;
 
-        StreamCapture(int fd, int limit, String name) {
+        StreamCapture(int fd, int limit) {
             this.fd = fd;
             this.limit = limit;
-            this.thread = new Thread(this, "perfplan-" + name);
-            thread.setDaemon(true);
-            thread.start();
+            CAPTURES.execute(this);
         }
 
         @Override
@@ -395,13 +403,14 @@ public final class CommandRunner {
                 }
             } finally {
                 LinuxLibC.C.close(fd);
+                ended.countDown();
             }
         }
 
         /** Waits for end of file; a background descendant may keep the pipe open, so the wait is bounded. */
         void awaitEnd(Duration grace) {
             try {
-                thread.join(grace.toMillis());
+                ended.await(grace.toMillis(), TimeUnit.MILLISECONDS);
             } catch (InterruptedException e) {
                 Thread.currentThread().interrupt();
             }
