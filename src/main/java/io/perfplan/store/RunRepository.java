@@ -125,6 +125,14 @@ public final class RunRepository {
 
     /** Records a step attempt's end and everything it measured, atomically. Metrics of a later attempt replace earlier ones. */
     public void finishStep(long runId, long stepRowId, String stepId, StepResult r) {
+        finishStep(runId, stepRowId, stepId, Integer.MAX_VALUE, r);
+    }
+
+    /**
+     * As {@link #finishStep(long, long, String, StepResult)}, for attempt number {@code attempt}: the
+     * first attempt has no earlier metrics to replace, and the statements to delete them are skipped.
+     */
+    public void finishStep(long runId, long stepRowId, String stepId, int attempt, StepResult r) {
         try (Connection c = ds.getConnection()) {
             c.setAutoCommit(false);
             try {
@@ -137,7 +145,7 @@ public final class RunRepository {
                     ps.setLong(5, stepRowId);
                     ps.executeUpdate();
                 }
-                for (String table : List.of("metrics", "samples", "histograms")) {
+                for (String table : attempt > 1 ? List.of("metrics", "samples", "histograms") : List.<String>of()) {
                     try (PreparedStatement ps = c.prepareStatement("DELETE FROM " + table + " WHERE run_id = ? AND step_id = ?")) {
                         ps.setLong(1, runId);
                         ps.setString(2, stepId);
@@ -157,28 +165,32 @@ public final class RunRepository {
                     }
                     ps.executeBatch();
                 }
-                try (PreparedStatement ps = c.prepareStatement(
-                        "INSERT INTO samples (run_id, step_id, name, unit, sample_values) VALUES (?, ?, ?, ?, ?)")) {
-                    for (SampleRow s : r.samples()) {
-                        ps.setLong(1, runId);
-                        ps.setString(2, stepId);
-                        ps.setString(3, s.name());
-                        ps.setString(4, s.unit());
-                        ps.setString(5, encode(s.values()));
-                        ps.addBatch();
+                if (!r.samples().isEmpty()) {
+                    try (PreparedStatement ps = c.prepareStatement(
+                            "INSERT INTO samples (run_id, step_id, name, unit, sample_values) VALUES (?, ?, ?, ?, ?)")) {
+                        for (SampleRow s : r.samples()) {
+                            ps.setLong(1, runId);
+                            ps.setString(2, stepId);
+                            ps.setString(3, s.name());
+                            ps.setString(4, s.unit());
+                            ps.setString(5, encode(s.values()));
+                            ps.addBatch();
+                        }
+                        ps.executeBatch();
                     }
-                    ps.executeBatch();
                 }
-                try (PreparedStatement ps = c.prepareStatement(
-                        "INSERT INTO histograms (run_id, step_id, name, encoded) VALUES (?, ?, ?, ?)")) {
-                    for (HistogramRow h : r.histograms()) {
-                        ps.setLong(1, runId);
-                        ps.setString(2, stepId);
-                        ps.setString(3, h.name());
-                        ps.setBytes(4, h.encoded());
-                        ps.addBatch();
+                if (!r.histograms().isEmpty()) {
+                    try (PreparedStatement ps = c.prepareStatement(
+                            "INSERT INTO histograms (run_id, step_id, name, encoded) VALUES (?, ?, ?, ?)")) {
+                        for (HistogramRow h : r.histograms()) {
+                            ps.setLong(1, runId);
+                            ps.setString(2, stepId);
+                            ps.setString(3, h.name());
+                            ps.setBytes(4, h.encoded());
+                            ps.addBatch();
+                        }
+                        ps.executeBatch();
                     }
-                    ps.executeBatch();
                 }
                 c.commit();
             } catch (SQLException e) {
