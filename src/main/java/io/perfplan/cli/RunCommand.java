@@ -58,8 +58,10 @@ public final class RunCommand implements Callable<Integer> {
     @Override
     public Integer call() {
         PrintWriter out = spec.commandLine().getOut();
-        // opening the database (about a third of a second) overlaps with reading and checking the plan
-        CompletableFuture<Database> opening = dryRun ? null : CompletableFuture.supplyAsync(() -> common.open(Path.of("")));
+        // opening the database (about a third of a second) overlaps with reading and checking the plan,
+        // and with parsing the command line when it could start that early
+        CompletableFuture<Database> opening = dryRun ? null : EarlyOpen.take(common.url(Path.of("")))
+                .orElseGet(() -> CompletableFuture.supplyAsync(() -> common.open(Path.of(""))));
         Plan p;
         Map<String, Object> values;
         try {
