@@ -334,7 +334,7 @@ public final class Engine {
         try {
             @SuppressWarnings("unchecked")
             Map<String, Object> rendered = (Map<String, Object>) Template.renderTree(step.with(), expressions, scope);
-            Object inputs = InputsBinder.bind(rendered, action.spec().inputs());
+            Object inputs = InputsBinder.bind(rendered, state.actions.inputsOf(step.action()).orElseThrow());
             Future<Outcome> future = pool.submit(() -> execute(action, inputs, ctx));
             Outcome outcome;
             try {
