@@ -9,9 +9,10 @@ import java.util.concurrent.CompletableFuture;
 /**
  * Opens the history for {@code perfplan run} while picocli is still building the command line (a
  * tenth of a second of a cold start), so that opening overlaps with it as well as with reading the
- * plan. Only an H2 file that exists already, or a database server, is opened this early: a command
- * line that turns out to be wrong must not create a database. {@link RunCommand} takes the open
- * database when the URL it resolves is the same; otherwise it is closed when the command ends.
+ * plan. Only an H2 file that exists already is opened this early: a command line that turns out to
+ * be wrong must neither create a database nor wait for a server that does not answer. {@link
+ * RunCommand} takes the open database when the URL it resolves is the same; otherwise it is closed
+ * when the command ends.
  */
 final class EarlyOpen {
 
@@ -39,7 +40,7 @@ final class EarlyOpen {
             }
         }
         String url = Common.url(db, Path.of(""));
-        if (url.startsWith("jdbc:h2:") && !existingH2File(url)) {
+        if (!existingH2File(url)) {
             return;
         }
         pending = new Pending(url, CompletableFuture.supplyAsync(() -> Common.open(url)));
