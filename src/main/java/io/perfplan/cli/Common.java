@@ -14,6 +14,11 @@ public final class Common {
 
     /** The JDBC URL to use: --db, then PERFPLAN_DB, then the H2 file of the project. */
     String url(java.nio.file.Path projectDir) {
+        return url(db, projectDir);
+    }
+
+    /** The JDBC URL for a {@code --db} value (null when not given). */
+    static String url(String db, java.nio.file.Path projectDir) {
         if (db != null && !db.isBlank()) {
             return db;
         }
@@ -25,6 +30,10 @@ public final class Common {
     }
 
     io.perfplan.store.Database open(java.nio.file.Path projectDir) {
-        return io.perfplan.store.Database.open(url(projectDir), System.getenv("PERFPLAN_DB_USER"), System.getenv("PERFPLAN_DB_PASSWORD"));
+        return open(url(projectDir));
+    }
+
+    static io.perfplan.store.Database open(String url) {
+        return io.perfplan.store.Database.open(url, System.getenv("PERFPLAN_DB_USER"), System.getenv("PERFPLAN_DB_PASSWORD"));
     }
 }

@@ -22,6 +22,15 @@ public final class Main {
     }
 
     public static int execute(String... args) {
+        EarlyOpen.begin(args);
+        try {
+            return executeParsed(args);
+        } finally {
+            EarlyOpen.discard();
+        }
+    }
+
+    private static int executeParsed(String... args) {
         // picocli probes for Groovy closures in annotations, which would load Groovy (~100 ms) at every start
         System.setProperty("picocli.disable.closures", "true");
         CommandLine cli = new CommandLine(new PerfplanCommand());

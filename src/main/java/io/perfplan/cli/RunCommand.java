@@ -58,8 +58,10 @@ public final class RunCommand implements Callable<Integer> {
     @Override
     public Integer call() {
         PrintWriter out = spec.commandLine().getOut();
-        // opening the database (about a third of a second) overlaps with reading and checking the plan
-        CompletableFuture<Database> opening = dryRun ? null : CompletableFuture.supplyAsync(() -> common.open(Path.of("")));
+        // opening the database (about a third of a second) overlaps with reading and checking the plan,
+        // and with parsing the command line when it could start that early
+        CompletableFuture<Database> opening = dryRun ? null : EarlyOpen.take(common.url(Path.of("")))
+                .orElseGet(() -> CompletableFuture.supplyAsync(() -> common.open(Path.of(""))));
         Plan p;
         Map<String, Object> values;
         try {
@@ -81,6 +83,7 @@ public final class RunCommand implements Callable<Integer> {
         if (dryRun) {
             return dryRun(p, values, out);
         }
+        prepareActions(p);
         io.perfplan.telemetry.RunTelemetry telemetry;
         try {
             telemetry = io.perfplan.telemetry.RunTelemetry.configure(otel, System.getenv());
@@ -109,6 +112,17 @@ public final class RunCommand implements Callable<Integer> {
             out.flush();
             return report.status() == Status.PASSED ? ExitCode.OK : ExitCode.RUN_FAILED;
         }
+    }
+
+    /** Lets the plan's built-in actions load their native parts and classes while the history is still opening. */
+    private static void prepareActions(Plan p) {
+        p.allSteps().stream().map(Step::action).distinct().forEach(name -> Services.actions().get(name).ifPresent(a -> {
+            try {
+                a.prepare();
+            } catch (RuntimeException | LinkageError e) {
+                // the step that uses the action reports the problem
+            }
+        }));
     }
 
     private static Database opened(CompletableFuture<Database> opening) {

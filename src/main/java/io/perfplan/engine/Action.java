@@ -32,4 +32,14 @@ public interface Action<I> {
     default java.util.List<String> check(I inputs, java.nio.file.Path projectDir) {
         return java.util.List.of();
     }
+
+    /**
+     * Loads what this action's first execution in the process would otherwise load (native
+     * libraries, large groups of classes), so that {@code perfplan run} can do it while the history
+     * database opens. Called before a run that uses the action, maybe on another thread, maybe more
+     * than once; it must be quick, idempotent and invisible to the user. Failures are ignored: the
+     * step then reports them.
+     */
+    default void prepare() {
+    }
 }

@@ -33,6 +33,8 @@ public final class ActionRegistry implements ActionCatalog {
     public static final String SCRIPTS_DIR = "scripts";
 
     private final Map<String, Action<?>> actions = new TreeMap<>();
+    /** Each action's spec, built once: an action builds it anew on every call (records, reflection over the inputs). */
+    private final Map<String, ActionSpec<?>> specs = new java.util.concurrent.ConcurrentHashMap<>();
     private final List<ActionSource> sources = new ArrayList<>();
     private final List<Problem> problems = new ArrayList<>();
 
@@ -67,14 +69,20 @@ public final class ActionRegistry implements ActionCatalog {
         return Collections.unmodifiableSet(actions.keySet());
     }
 
+    /** The spec of the action called {@code name}, if there is one. */
+    public Optional<ActionSpec<?>> specOf(String name) {
+        Action<?> action = actions.get(name);
+        return action == null ? Optional.empty() : Optional.of(specs.computeIfAbsent(name, n -> action.spec()));
+    }
+
     @Override
     public Optional<Class<?>> inputsOf(String action) {
-        return get(action).map(a -> a.spec().inputs());
+        return specOf(action).map(ActionSpec::inputs);
     }
 
     @Override
     public Optional<InputsModel> inputsModelOf(String action) {
-        return get(action).map(a -> a.spec().inputsModel());
+        return specOf(action).map(ActionSpec::inputsModel);
     }
 
     /** Problems met while loading script actions (compile errors, name clashes, missing files), as {@code file:line:col}. */
@@ -85,11 +93,12 @@ public final class ActionRegistry implements ActionCatalog {
 
     @Override
     public List<String> checkInputs(String action, Map<String, Object> with, Path projectDir) {
-        return get(action).map(a -> check(a, with, projectDir)).orElse(List.of());
+        return get(action).map(a -> check(a, inputsOf(action).orElseThrow(), with, projectDir)).orElse(List.of());
     }
 
-    private static <I> List<String> check(Action<I> action, Map<String, Object> with, Path projectDir) {
-        Class<I> type = action.spec().inputs();
+    private static <I> List<String> check(Action<I> action, Class<?> inputsType, Map<String, Object> with, Path projectDir) {
+        @SuppressWarnings("unchecked")
+        Class<I> type = (Class<I>) inputsType;
         if (!type.isRecord()) {
             return List.of();
         }

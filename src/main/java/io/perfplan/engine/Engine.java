@@ -370,7 +370,7 @@ public final class Engine {
         try {
             @SuppressWarnings("unchecked")
             Map<String, Object> rendered = (Map<String, Object>) Template.renderTree(step.with(), expressions, scope);
-            Object inputs = InputsBinder.bind(rendered, action.spec().inputs());
+            Object inputs = InputsBinder.bind(rendered, state.actions.inputsOf(step.action()).orElseThrow());
             Future<Outcome> future = pool.submit(() -> execute(action, inputs, ctx));
             Outcome outcome;
             try {
@@ -426,7 +426,7 @@ public final class Engine {
                 .map(s -> new RunRepository.SampleRow(step.id(), s.name(), s.unit().symbol(), s.values())).toList();
         List<RunRepository.HistogramRow> histRows = ctx.histograms.stream()
                 .map(h -> new RunRepository.HistogramRow(step.id(), h.name(), h.encoded())).toList();
-        store.finishStep(state.runId, rowId, step.id(), new RunRepository.StepResult(status.id(),
+        store.finishStep(state.runId, rowId, step.id(), attempt, new RunRepository.StepResult(status.id(),
                 state.masker.mask(toJson(outputs)), message, metricRows, sampleRows, histRows));
         ctx.trace.end(status.id(), message, took);
         return new Attempt(status, message, took, outputs, metrics, rowId);

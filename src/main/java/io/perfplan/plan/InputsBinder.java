@@ -183,6 +183,9 @@ public final class InputsBinder {
             }
             return;
         }
+        if (value.getClass() == raw && (value instanceof String || value instanceof Boolean || value instanceof Integer)) {
+            return; // already of its type: nothing Jackson could refuse
+        }
         try {
             JavaType jt = MAPPER.getTypeFactory().constructType(type);
             MAPPER.convertValue(value, jt);

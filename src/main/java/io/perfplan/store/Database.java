@@ -9,6 +9,7 @@ import java.sql.SQLException;
 import java.util.Map;
 import javax.sql.DataSource;
 import org.flywaydb.core.Flyway;
+import org.h2.jdbcx.JdbcConnectionPool;
 
 /**
  * The history database: an H2 file under {@code db/} by default (AUTO_SERVER, so several perfplan
@@ -17,11 +18,13 @@ import org.flywaydb.core.Flyway;
  */
 public final class Database implements AutoCloseable {
 
-    private final HikariDataSource dataSource;
+    private final DataSource dataSource;
+    private final Runnable closer;
     private final String url;
 
-    private Database(HikariDataSource dataSource, String url) {
+    private Database(DataSource dataSource, Runnable closer, String url) {
         this.dataSource = dataSource;
+        this.closer = closer;
         this.url = url;
     }
 
@@ -31,13 +34,28 @@ public final class Database implements AutoCloseable {
         return "jdbc:h2:file:" + base + ";AUTO_SERVER=TRUE;LOCK_TIMEOUT=10000";
     }
 
-    /** Opens, migrates and recovers; throws {@link StoreException} with one sentence on failure. */
+    /**
+     * Opens, migrates and recovers, for one command of the CLI; throws {@link StoreException} with one
+     * sentence on failure. An H2 database gets H2's own small connection pool, which starts in a
+     * fraction of HikariCP's time (no pool threads, no logging set-up); other databases get HikariCP.
+     */
     public static Database open(String url, String user, String password) {
-        return open(url, user, password, 4);
+        return open(url, user, password, ONE_SHOT_CONNECTIONS, url.startsWith("jdbc:h2:"));
     }
 
-    /** As {@link #open(String, String, String)}, with a pool of up to {@code maxConnections} (a scheduler needs more than a CLI run). */
+    /**
+     * As {@link #open(String, String, String)}, with a HikariCP pool of up to {@code maxConnections},
+     * for a long-running process (a scheduler needs more connections than a CLI run, and HikariCP's
+     * health checks and leak detection).
+     */
     public static Database open(String url, String user, String password, int maxConnections) {
+        return open(url, user, password, maxConnections, false);
+    }
+
+    /** Connections of a one-shot command: the engine's writer, a parallel group's steps, a report reading. */
+    private static final int ONE_SHOT_CONNECTIONS = 4;
+
+    private static Database open(String url, String user, String password, int maxConnections, boolean light) {
         try {
             if (url.startsWith("jdbc:h2:file:")) {
                 Path file = Path.of(url.substring("jdbc:h2:file:".length()).split(";")[0]).toAbsolutePath();
@@ -49,11 +67,11 @@ public final class Database implements AutoCloseable {
                             file.resolveSibling(file.getFileName() + ".open.lock"),
                             java.nio.file.StandardOpenOption.CREATE, java.nio.file.StandardOpenOption.WRITE);
                          java.nio.channels.FileLock ignored = ch.lock()) {
-                        return connect(url, user, password, maxConnections);
+                        return connect(url, user, password, maxConnections, light);
                     }
                 }
             }
-            return connect(url, user, password, maxConnections);
+            return connect(url, user, password, maxConnections, light);
         } catch (StoreException e) {
             throw e;
         } catch (Exception e) {
@@ -74,31 +92,40 @@ public final class Database implements AutoCloseable {
         return h2OnDisk && !url.toUpperCase(java.util.Locale.ROOT).contains(";WRITE_DELAY=") ? url + ";WRITE_DELAY=0" : url;
     }
 
-    private static Database connect(String url, String user, String password, int maxConnections) {
-        HikariConfig config = new HikariConfig();
-        config.setJdbcUrl(durable(url));
-        if (user != null) {
-            config.setUsername(user);
+    private static Database connect(String url, String user, String password, int maxConnections, boolean light) throws SQLException {
+        Database db;
+        if (light) {
+            // H2 takes a null user as a missing property; DriverManager (HikariCP's path) passes none
+            JdbcConnectionPool pool = JdbcConnectionPool.create(durable(url), user == null ? "" : user, password == null ? "" : password);
+            pool.setMaxConnections(maxConnections);
+            pool.setLoginTimeout(15);
+            db = new Database(pool, pool::dispose, url);
+        } else {
+            HikariConfig config = new HikariConfig();
+            config.setJdbcUrl(durable(url));
+            if (user != null) {
+                config.setUsername(user);
+            }
+            if (password != null) {
+                config.setPassword(password);
+            }
+            config.setMaximumPoolSize(maxConnections);
+            config.setMinimumIdle(0);
+            config.setPoolName("perfplan");
+            // no connection in the constructor (Hikari would log its failure as an error): the first
+            // query below gets one, retried while another process is handing the H2 file over
+            config.setInitializationFailTimeout(-1);
+            config.setConnectionTimeout(15_000);
+            HikariDataSource ds = new HikariDataSource(config);
+            db = new Database(ds, ds::close, url);
         }
-        if (password != null) {
-            config.setPassword(password);
-        }
-        config.setMaximumPoolSize(maxConnections);
-        config.setMinimumIdle(0);
-        config.setPoolName("perfplan");
-        // no connection in the constructor (Hikari would log its failure as an error): the first
-        // query below gets one, retried while another process is handing the H2 file over
-        config.setInitializationFailTimeout(-1);
-        config.setConnectionTimeout(15_000);
-        HikariDataSource ds = new HikariDataSource(config);
-        Database db = new Database(ds, url);
         try {
             if (!db.schemaIsCurrent()) {
                 db.migrate();
             }
-            new RunRepository(ds).markInterrupted();
+            new RunRepository(db.dataSource).markInterrupted();
         } catch (RuntimeException e) {
-            ds.close();
+            db.close();
             throw e;
         }
         return db;
@@ -161,7 +188,7 @@ public final class Database implements AutoCloseable {
 
     @Override
     public void close() {
-        dataSource.close();
+        closer.run();
     }
 
     /** A JDBC URL without a password parameter, for messages. */

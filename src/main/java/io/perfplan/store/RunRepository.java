@@ -153,10 +153,19 @@ public final class RunRepository {
 
     /** Records a step attempt's end and everything it measured, atomically. Metrics of a later attempt replace earlier ones. */
     public void finishStep(long runId, long stepRowId, String stepId, StepResult r) {
+        finishStep(runId, stepRowId, stepId, Integer.MAX_VALUE, r);
+    }
+
+    /**
+     * As {@link #finishStep(long, long, String, StepResult)}, for attempt number {@code stepAttempt}:
+     * the first attempt has no earlier metrics to replace, and the statements to delete them are
+     * skipped — unless this write is itself being retried after a broken commit, when the step's rows
+     * are deleted and written again, so the retry is idempotent.
+     */
+    public void finishStep(long runId, long stepRowId, String stepId, int stepAttempt, StepResult r) {
         Timestamp finishedAt = Timestamp.from(Instant.now());
         try {
-            // idempotent (the step's rows are deleted, then written), so a retry after a broken commit is safe
-            DatabaseWork.inTransaction(ds, (c, attempt) -> {
+            DatabaseWork.inTransaction(ds, (c, tryNumber) -> {
                 try (PreparedStatement ps = c.prepareStatement(
                         "UPDATE step_runs SET status = ?, finished_at = ?, outputs = ?, error = ? WHERE id = ?")) {
                     ps.setString(1, r.status());
@@ -166,7 +175,8 @@ public final class RunRepository {
                     ps.setLong(5, stepRowId);
                     ps.executeUpdate();
                 }
-                for (String table : List.of("metrics", "samples", "histograms")) {
+                boolean mayHaveRows = stepAttempt > 1 || tryNumber > 1;
+                for (String table : mayHaveRows ? List.of("metrics", "samples", "histograms") : List.<String>of()) {
                     try (PreparedStatement ps = c.prepareStatement("DELETE FROM " + table + " WHERE run_id = ? AND step_id = ?")) {
                         ps.setLong(1, runId);
                         ps.setString(2, stepId);
@@ -186,28 +196,32 @@ public final class RunRepository {
                     }
                     ps.executeBatch();
                 }
-                try (PreparedStatement ps = c.prepareStatement(
-                        "INSERT INTO samples (run_id, step_id, name, unit, sample_values) VALUES (?, ?, ?, ?, ?)")) {
-                    for (SampleRow s : r.samples()) {
-                        ps.setLong(1, runId);
-                        ps.setString(2, stepId);
-                        ps.setString(3, s.name());
-                        ps.setString(4, s.unit());
-                        ps.setString(5, encode(s.values()));
-                        ps.addBatch();
+                if (!r.samples().isEmpty()) {
+                    try (PreparedStatement ps = c.prepareStatement(
+                            "INSERT INTO samples (run_id, step_id, name, unit, sample_values) VALUES (?, ?, ?, ?, ?)")) {
+                        for (SampleRow s : r.samples()) {
+                            ps.setLong(1, runId);
+                            ps.setString(2, stepId);
+                            ps.setString(3, s.name());
+                            ps.setString(4, s.unit());
+                            ps.setString(5, encode(s.values()));
+                            ps.addBatch();
+                        }
+                        ps.executeBatch();
                     }
-                    ps.executeBatch();
                 }
-                try (PreparedStatement ps = c.prepareStatement(
-                        "INSERT INTO histograms (run_id, step_id, name, encoded) VALUES (?, ?, ?, ?)")) {
-                    for (HistogramRow h : r.histograms()) {
-                        ps.setLong(1, runId);
-                        ps.setString(2, stepId);
-                        ps.setString(3, h.name());
-                        ps.setBytes(4, h.encoded());
-                        ps.addBatch();
+                if (!r.histograms().isEmpty()) {
+                    try (PreparedStatement ps = c.prepareStatement(
+                            "INSERT INTO histograms (run_id, step_id, name, encoded) VALUES (?, ?, ?, ?)")) {
+                        for (HistogramRow h : r.histograms()) {
+                            ps.setLong(1, runId);
+                            ps.setString(2, stepId);
+                            ps.setString(3, h.name());
+                            ps.setBytes(4, h.encoded());
+                            ps.addBatch();
+                        }
+                        ps.executeBatch();
                     }
-                    ps.executeBatch();
                 }
                 return null;
             });

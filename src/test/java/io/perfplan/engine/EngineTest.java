@@ -153,6 +153,9 @@ class EngineTest {
         assertThat(r.steps().get(0).attempts()).isEqualTo(3);
         assertThat(db.runs().steps(r.runId())).filteredOn(s -> s.stepId().equals("flaky"))
                 .extracting(s -> s.attempt() + ":" + s.status()).containsExactly("1:failed", "2:failed", "3:passed");
+        // the last attempt's metrics replace the earlier ones
+        assertThat(db.runs().metrics(r.runId())).filteredOn(m -> m.stepId().equals("flaky"))
+                .extracting(m -> m.name()).containsExactlyInAnyOrder("wall", "cpu");
     }
 
     @Test

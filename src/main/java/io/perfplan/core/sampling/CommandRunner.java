@@ -14,6 +14,7 @@ import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.ScheduledFuture;
 import java.util.concurrent.ScheduledThreadPoolExecutor;
@@ -35,6 +36,11 @@ import java.util.function.Consumer;
  * private pipe; the command's peak RSS is then exact (with a floor of about 2 MB, the forking perl's
  * own size, as with GNU time). Without perl the command is spawned directly and the peak RSS is
  * reported only when it exceeds the JVM's own peak (else {@code -1}).
+ *
+ * <p>{@link #direct()} makes a runner that always spawns the command itself, for callers that report
+ * time and CPU only: wall time and CPU are exact either way (wall from just before the spawn to the
+ * reaping {@code wait4}, CPU from its rusage), and starting no perl saves 2-3 ms per command. Its
+ * commands are ended with the JVM by one {@link GroupGuard} per JVM instead of a perl per command.
  *
  * <p>Each command runs in a process group of its own, so a time limit or a cancel can end the whole
  * tree at once; a terminal's Ctrl-C therefore reaches perfplan only, which ends the command through
@@ -64,6 +70,16 @@ public final class CommandRunner {
         return ((ScheduledThreadPoolExecutor) WATCHDOG).getQueue().size();
     }
     private static final Duration OUTPUT_DRAIN_GRACE = Duration.ofMillis(500);
+    /**
+     * Threads that drain the children's pipes, kept between runs: a new thread per stream would cost
+     * its start and, worse, a fresh allocation buffer (TLAB) of several MB each, which fills the young
+     * generation of a short CLI run after a few steps.
+     */
+    private static final java.util.concurrent.ExecutorService CAPTURES = Executors.newCachedThreadPool(r -> {
+        Thread t = new Thread(r, "perfplan-command-output");
+        t.setDaemon(true);
+        return t;
+    });
 
     /**
      * Forks the command, waits for it, and writes "status wallNanos rusage[18]" to descriptor 3.
@@ -117,6 +133,40 @@ public final class CommandRunner {
      */
     private static final int LIFELINE = lifeline();
 
+    private final boolean exactPeakRss;
+
+    /** A runner that measures each command's peak RSS exactly when {@code perl} is there (see the class comment). */
+    public CommandRunner() {
+        this(true);
+    }
+
+    private CommandRunner(boolean exactPeakRss) {
+        this.exactPeakRss = exactPeakRss;
+    }
+
+    /**
+     * A runner that spawns commands without the fork intermediate: their peak RSS is reported only when
+     * it exceeds this JVM's own (else {@code -1}); everything else is as exact as with {@link #CommandRunner()}.
+     */
+    public static CommandRunner direct() {
+        return new CommandRunner(false);
+    }
+
+    /**
+     * Makes the first real run as quick as later ones: loads the C library binding (JNA unpacks and
+     * links its native part, 50-100 ms in a fresh JVM) and takes one run of {@code true} through the
+     * whole path (binding each libc call, the capture threads, the watchdog), another 20-40 ms.
+     * Nothing a user can see; failures are left for the real run to report.
+     */
+    public static void prepare() {
+        try {
+            GroupGuard.get(forkReporter(true));
+            direct().run(CommandSpec.of("true"));
+        } catch (CommandLaunchException | RuntimeException | LinkageError e) {
+            // the real run reports it
+        }
+    }
+
     /** Runs the command and waits for it to end. */
     public CommandResult run(CommandSpec spec) throws CommandLaunchException {
         return run(spec, p -> { });
@@ -139,7 +189,7 @@ public final class CommandRunner {
         Map<String, String> env = new HashMap<>(System.getenv());
         env.putAll(spec.env());
         String target = resolveProgram(spec.argv().get(0), cwd, env.get("PATH"));
-        String reporter = forkReporter();
+        String reporter = exactPeakRss ? forkReporter() : null;
         String program = reporter == null ? target : reporter;
         List<String> argvList = new ArrayList<>();
         if (reporter != null) {
@@ -223,10 +273,14 @@ public final class CommandRunner {
                     + "); check the program path and permissions.");
         }
         int pid = pidRef.getValue();
+        GroupGuard guard = reporter == null ? GroupGuard.get(forkReporter(true)) : null;
+        if (guard != null) {
+            guard.started(pid); // the command leads its own process group
+        }
         SpawnedProcess process = new SpawnedProcess(pid);
-        StreamCapture stdout = new StreamCapture(out[0], spec.captureLimitBytes(), "stdout-" + pid);
-        StreamCapture stderr = new StreamCapture(err[0], spec.captureLimitBytes(), "stderr-" + pid);
-        StreamCapture reported = new StreamCapture(report[0], 4096, "report-" + pid);
+        StreamCapture stdout = new StreamCapture(out[0], spec.captureLimitBytes());
+        StreamCapture stderr = new StreamCapture(err[0], spec.captureLimitBytes());
+        StreamCapture reported = new StreamCapture(report[0], 4096);
         AtomicBoolean timedOut = new AtomicBoolean();
         ScheduledFuture<?> deadline = null;
         if (!spec.timeout().isZero()) {
@@ -240,10 +294,16 @@ public final class CommandRunner {
         } catch (RuntimeException e) {
             process.signalTree(LinuxLibC.SIGKILL);
             reap(pid, process, new Memory(LinuxLibC.RUSAGE_BYTES));
+            if (guard != null) {
+                guard.ended(pid);
+            }
             throw e;
         }
         Memory rusage = new Memory(LinuxLibC.RUSAGE_BYTES);
         int status = reap(pid, process, rusage);
+        if (guard != null) {
+            guard.ended(pid);
+        }
         long wallNanos = System.nanoTime() - started;
         if (deadline != null) {
             deadline.cancel(false);
@@ -292,7 +352,12 @@ public final class CommandRunner {
 
     /** The perl that forks and measures commands, or null when there is none (or the CPU is not supported). */
     private static String forkReporter() {
-        if (SYSCALLS == null || Boolean.getBoolean("perfplan.sampling.direct")) {
+        return forkReporter(false);
+    }
+
+    /** The perl on the PATH, or null; {@code anyCpu} also where the fork reporter's syscalls are unknown (the group guard needs none). */
+    private static String forkReporter(boolean anyCpu) {
+        if ((SYSCALLS == null && !anyCpu) || Boolean.getBoolean("perfplan.sampling.direct")) {
             return null;
         }
         String found = perlPath;
@@ -384,20 +449,18 @@ public final class CommandRunner {
         throw new CommandLaunchException("Command '" + name + "' was not found on the PATH; check the spelling, install it, or give its full path.");
     }
 
-    /** Drains one pipe on its own thread, keeping the first {@code limit} bytes. */
+    /** Drains one pipe on a thread of {@link #CAPTURES}, keeping the first {@code limit} bytes. */
     private static final class StreamCapture implements Runnable {
         private final int fd;
         private final int limit;
         private final ByteArrayOutputStream kept = new ByteArrayOutputStream();
-        private final Thread thread;
+        private final java.util.concurrent.CountDownLatch ended = new java.util.concurrent.CountDownLatch(1);
         private volatile boolean truncated;
 
-        StreamCapture(int fd, int limit, String name) {
+        StreamCapture(int fd, int limit) {
             this.fd = fd;
             this.limit = limit;
-            this.thread = new Thread(this, "perfplan-" + name);
-            thread.setDaemon(true);
-            thread.start();
+            CAPTURES.execute(this);
         }
 
         @Override
@@ -422,13 +485,14 @@ public final class CommandRunner {
                 }
             } finally {
                 LinuxLibC.C.close(fd);
+                ended.countDown();
             }
         }
 
         /** Waits for end of file; a background descendant may keep the pipe open, so the wait is bounded. */
         void awaitEnd(Duration grace) {
             try {
-                thread.join(grace.toMillis());
+                ended.await(grace.toMillis(), TimeUnit.MILLISECONDS);
             } catch (InterruptedException e) {
                 Thread.currentThread().interrupt();
             }

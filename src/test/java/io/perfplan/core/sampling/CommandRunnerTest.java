@@ -156,6 +156,18 @@ class CommandRunnerTest {
     }
 
     @Test
+    void directRunnerStartsTheCommandItselfAndMeasuresTimeAndCpu() throws Exception {
+        CommandResult r = CommandRunner.direct().run(CommandSpec.shell(
+                "echo parent=$PPID; i=0; while [ $i -lt 50000 ]; do i=$((i+1)); done; exit 4"));
+
+        assertThat(r.exitCode()).isEqualTo(4);
+        // no perl in between: the shell's parent is this JVM
+        assertThat(r.stdout()).isEqualTo("parent=" + ProcessHandle.current().pid() + "\n");
+        assertThat(r.cpu()).isPositive();
+        assertThat(r.wall()).isGreaterThanOrEqualTo(r.cpu().dividedBy(2));
+    }
+
+    @Test
     void flightRecordingOptionGoesAfterJavaOrIntoJdkJavaOptions() {
         Path file = Path.of("/tmp/x.jfr");
         CommandSpec java = JfrRecording.launchedWith(CommandSpec.of("/usr/bin/java", "-cp", "a.jar", "Main"), file);
