@@ -1,7 +1,7 @@
 package io.perfplan.core.sampling;
 
-import java.io.IOException;
-import java.io.OutputStream;
+import com.sun.jna.Memory;
+import com.sun.jna.ptr.IntByReference;
 import java.nio.charset.StandardCharsets;
 
 /**
@@ -13,6 +13,10 @@ import java.nio.charset.StandardCharsets;
  * that spawns commands itself ({@link CommandRunner#direct()}), at the cost of one pipe write per
  * command. A command that starts in the instant before the JVM dies, before its line is written,
  * is not covered. Without perl, nothing is guarded.
+ *
+ * <p>The guard is spawned with {@code posix_spawn}, not {@link ProcessBuilder}: the JDK would park a
+ * reaper thread in {@code wait4} for it, and the JVM waits up to 300 ms at exit for threads inside
+ * native code. Nobody waits for the guard; it outlives the JVM by a moment and is reaped by init.
  */
 final class GroupGuard {
 
@@ -31,9 +35,11 @@ final class GroupGuard {
 
     private static volatile GroupGuard instance;
 
-    private final OutputStream lines;
+    /** The write end of the guard's stdin (close-on-exec: no child inherits it). */
+    private final int lines;
+    private boolean broken;
 
-    private GroupGuard(OutputStream lines) {
+    private GroupGuard(int lines) {
         this.lines = lines;
     }
 
@@ -53,15 +59,35 @@ final class GroupGuard {
     }
 
     private static GroupGuard start(String perl) {
-        try {
-            Process p = new ProcessBuilder(perl, "-e", SCRIPT)
-                    .redirectOutput(ProcessBuilder.Redirect.DISCARD)
-                    .redirectError(ProcessBuilder.Redirect.DISCARD)
-                    .start();
-            return new GroupGuard(p.getOutputStream());
-        } catch (IOException e) {
+        LinuxLibC c = LinuxLibC.C;
+        int[] pipe = new int[2];
+        if (c.pipe2(pipe, LinuxLibC.O_CLOEXEC) != 0) {
             return null;
         }
+        Memory actions = new Memory(LinuxLibC.FILE_ACTIONS_BYTES);
+        Memory attr = new Memory(LinuxLibC.SPAWN_ATTR_BYTES);
+        IntByReference pid = new IntByReference();
+        int rc;
+        c.posix_spawn_file_actions_init(actions);
+        c.posix_spawnattr_init(attr);
+        try {
+            c.posix_spawn_file_actions_adddup2(actions, pipe[0], 0);
+            c.posix_spawn_file_actions_addopen(actions, 1, "/dev/null", LinuxLibC.O_WRONLY, 0);
+            c.posix_spawn_file_actions_addopen(actions, 2, "/dev/null", LinuxLibC.O_WRONLY, 0);
+            // its own process group: a terminal's Ctrl-C, or a kill of a command's group, never reaches it
+            c.posix_spawnattr_setpgroup(attr, 0);
+            c.posix_spawnattr_setflags(attr, LinuxLibC.POSIX_SPAWN_SETPGROUP);
+            rc = c.posix_spawn(pid, perl, actions, attr, new String[] {"perl", "-e", SCRIPT}, new String[] {"PATH=/usr/bin:/bin"});
+        } finally {
+            c.posix_spawn_file_actions_destroy(actions);
+            c.posix_spawnattr_destroy(attr);
+            c.close(pipe[0]);
+        }
+        if (rc != 0) {
+            c.close(pipe[1]);
+            return null;
+        }
+        return new GroupGuard(pipe[1]);
     }
 
     /** The command whose process group is {@code pgid} has started. */
@@ -75,11 +101,12 @@ final class GroupGuard {
     }
 
     private synchronized void write(String line) {
-        try {
-            lines.write(line.getBytes(StandardCharsets.US_ASCII));
-            lines.flush();
-        } catch (IOException e) {
-            // the guard is gone: commands run unguarded, as without perl
+        if (broken) {
+            return;
         }
+        byte[] bytes = line.getBytes(StandardCharsets.US_ASCII);
+        // a line is far below PIPE_BUF, so it is written whole; -1 means the guard is gone (EPIPE;
+        // the JVM ignores SIGPIPE): commands then run unguarded, as without perl
+        broken = LinuxLibC.C.write(lines, bytes, bytes.length) != bytes.length;
     }
 }

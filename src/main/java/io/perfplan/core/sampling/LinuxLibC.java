@@ -15,6 +15,7 @@ interface LinuxLibC extends Library {
     LinuxLibC C = Native.load("c", LinuxLibC.class);
 
     int O_RDONLY = 0;
+    int O_WRONLY = 1;
     int O_CLOEXEC = 0x80000;
     int F_DUPFD_CLOEXEC = 1030;
     int P_PID = 1;
@@ -68,6 +69,8 @@ interface LinuxLibC extends Library {
     int pipe2(int[] fds, int flags);
 
     long read(int fd, byte[] buffer, long count);
+
+    long write(int fd, byte[] buffer, long count);
 
     int close(int fd);
 
