@@ -31,6 +31,8 @@ interface LinuxLibC extends Library {
     int FILE_ACTIONS_BYTES = 256, SPAWN_ATTR_BYTES = 512, SIGSET_BYTES = 128, SIGINFO_BYTES = 128;
     /** struct rusage: two timevals then fourteen longs. */
     int RUSAGE_BYTES = 144;
+    /** getrusage's who for the calling process; ru_maxrss (KiB) follows the two timevals of user and system time. */
+    int RUSAGE_SELF = 0, RU_MAXRSS_OFFSET = 32;
 
     int posix_spawn(IntByReference pid, String path, Pointer fileActions, Pointer attr, String[] argv, String[] envp);
 
@@ -81,4 +83,6 @@ interface LinuxLibC extends Library {
     int waitid(int idType, int id, Pointer siginfo, int options);
 
     int wait4(int pid, IntByReference status, int options, Pointer rusage);
+
+    int getrusage(int who, Pointer usage);
 }

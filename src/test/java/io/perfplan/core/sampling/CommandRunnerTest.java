@@ -125,6 +125,23 @@ class CommandRunnerTest {
     }
 
     @Test
+    void pathLookupSkipsMissingFoldersDirectoriesAndFilesThatCannotRun(@TempDir Path dir) throws Exception {
+        Path plain = Files.createDirectories(dir.resolve("plain"));
+        Files.writeString(plain.resolve("tool"), "not executable\n");
+        Files.createDirectories(dir.resolve("folder").resolve("tool"));
+        Path bin = Files.createDirectories(dir.resolve("bin"));
+        Path tool = Files.writeString(bin.resolve("tool"), "#!/bin/sh\necho picked\n");
+        tool.toFile().setExecutable(true);
+        String path = String.join(":", dir.resolve("missing").toString(), plain.toString(), dir.resolve("folder").toString(), "bin");
+
+        assertThat(CommandRunner.resolveProgram("tool", dir, path)).isEqualTo(tool.toString());
+        assertThatThrownBy(() -> CommandRunner.resolveProgram("tool", dir, String.join(":", dir.resolve("missing").toString(), plain.toString())))
+                .isInstanceOf(CommandLaunchException.class).hasMessageContaining("was not found on the PATH");
+        assertThat(runner.run(CommandSpec.of("tool").withCwd(dir).withEnv(Map.of("PATH", path + ":/usr/bin:/bin"))).stdout())
+                .isEqualTo("picked\n");
+    }
+
+    @Test
     void missingWorkingDirectoryIsAClearError(@TempDir Path dir) {
         assertThatThrownBy(() -> runner.run(CommandSpec.of("true").withCwd(dir.resolve("gone"))))
                 .isInstanceOf(CommandLaunchException.class)
