@@ -1,10 +1,7 @@
 package io.perfplan.cli;
 
 import io.perfplan.store.BaselineRepository;
-import io.perfplan.store.Database;
 import io.perfplan.store.RunRepository;
-import java.io.PrintWriter;
-import java.nio.file.Path;
 import java.time.Instant;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -85,9 +82,8 @@ public final class BaselineCommand implements Runnable {
         picocli.CommandLine.Model.CommandSpec spec;
 
         @Override
-        public Integer call() {
-            PrintWriter out = spec.commandLine().getOut();
-            try (Database db = common.open(Path.of(""))) {
+        public Integer call() throws Exception {
+            return common.withDatabase(spec, (db, out) -> {
                 List<BaselineRepository.BaselineRow> rows = db.runs().baselines().all();
                 if (json) {
                     out.println(Json.write(rows.stream().map(BaselineCommand::json).toList()));
@@ -100,9 +96,8 @@ public final class BaselineCommand implements Runnable {
                                     : "rolling, last " + (b.windowSize() == null ? DEFAULT_WINDOW : b.windowSize()) + " passed runs",
                             b.createdAt() == null ? "-" : b.createdAt().toString().replace('T', ' ').substring(0, 19))).toList());
                 }
-            }
-            out.flush();
-            return ExitCode.OK;
+                return ExitCode.OK;
+            });
         }
     }
 
@@ -122,9 +117,8 @@ public final class BaselineCommand implements Runnable {
         picocli.CommandLine.Model.CommandSpec spec;
 
         @Override
-        public Integer call() {
-            PrintWriter out = spec.commandLine().getOut();
-            try (Database db = common.open(Path.of(""))) {
+        public Integer call() throws Exception {
+            return common.withDatabase(spec, (db, out) -> {
                 BaselineRepository.BaselineRow b = require(db.runs().baselines(), name);
                 List<Long> window = window(db.runs(), b);
                 List<RunRepository.MetricRow> metrics = db.runs().metrics(b.runId());
@@ -146,9 +140,8 @@ public final class BaselineCommand implements Runnable {
                                 .map(x -> List.of(x.stepId() + "." + x.name(), Reports.value(x.value()), x.unit())).toList());
                     }
                 }
-            }
-            out.flush();
-            return ExitCode.OK;
+                return ExitCode.OK;
+            });
         }
 
         /** The runs a rolling baseline's window holds (metrics' change points may shorten it further). */
@@ -188,9 +181,8 @@ public final class BaselineCommand implements Runnable {
         }
 
         @Override
-        public Integer call() {
-            PrintWriter out = spec.commandLine().getOut();
-            try (Database db = common.open(Path.of(""))) {
+        public Integer call() throws Exception {
+            return common.withDatabase(spec, (db, out) -> {
                 long id = runId(db.runs(), run);
                 RunRepository.RunRow r = db.runs().run(id).orElseThrow();
                 Integer size = window();
@@ -201,9 +193,8 @@ public final class BaselineCommand implements Runnable {
                 out.println("baseline " + name + " now points at run " + id + " of plan " + r.plan()
                         + (pinned() ? " (pinned: runs do not move it)" : " (rolling: passing runs move it forward)")
                         + (r.status().equals("passed") ? "" : "; note that run " + id + " " + r.status()));
-            }
-            out.flush();
-            return ExitCode.OK;
+                return ExitCode.OK;
+            });
         }
     }
 
@@ -249,15 +240,13 @@ public final class BaselineCommand implements Runnable {
         picocli.CommandLine.Model.CommandSpec spec;
 
         @Override
-        public Integer call() {
-            PrintWriter out = spec.commandLine().getOut();
-            try (Database db = common.open(Path.of(""))) {
+        public Integer call() throws Exception {
+            return common.withDatabase(spec, (db, out) -> {
                 require(db.runs().baselines(), name);
                 db.runs().baselines().delete(name);
                 out.println("baseline " + name + " deleted; the next passing run with update_baseline: on_pass starts a new one");
-            }
-            out.flush();
-            return ExitCode.OK;
+                return ExitCode.OK;
+            });
         }
     }
 }

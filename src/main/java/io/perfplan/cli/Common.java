@@ -29,6 +29,25 @@ public final class Common {
         return io.perfplan.store.Database.defaultUrl(projectDir);
     }
 
+    /** What a history command does with the open database and its output; returns the exit code. */
+    @FunctionalInterface
+    interface DatabaseWork {
+        int apply(io.perfplan.store.Database db, java.io.PrintWriter out) throws Exception;
+    }
+
+    /**
+     * Opens the history of the project in the working folder for {@code work}, closes it afterwards and
+     * flushes the command's output: what every command that reads or changes the history does.
+     */
+    int withDatabase(picocli.CommandLine.Model.CommandSpec spec, DatabaseWork work) throws Exception {
+        java.io.PrintWriter out = spec.commandLine().getOut();
+        try (io.perfplan.store.Database db = open(java.nio.file.Path.of(""))) {
+            return work.apply(db, out);
+        } finally {
+            out.flush();
+        }
+    }
+
     io.perfplan.store.Database open(java.nio.file.Path projectDir) {
         return open(url(projectDir));
     }

@@ -2,10 +2,8 @@ package io.perfplan.cli;
 
 import io.perfplan.report.Csv;
 import io.perfplan.report.RunComparison;
-import io.perfplan.store.Database;
 import io.perfplan.store.RunRepository;
 import java.io.PrintWriter;
-import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.LinkedHashMap;
@@ -47,12 +45,11 @@ public final class CompareCommand implements Callable<Integer> {
     picocli.CommandLine.Model.CommandSpec spec;
 
     @Override
-    public Integer call() {
+    public Integer call() throws Exception {
         if (json && csv) {
             throw new UsageException("--json and --csv exclude each other; choose one");
         }
-        PrintWriter out = spec.commandLine().getOut();
-        try (Database db = common.open(Path.of(""))) {
+        return common.withDatabase(spec, (db, out) -> {
             RunRepository runs = db.runs();
             RunRepository.RunRow a = RunRef.resolve(runs, runA);
             RunRepository.RunRow b = RunRef.resolve(runs, runB);
@@ -71,9 +68,8 @@ public final class CompareCommand implements Callable<Integer> {
             } else {
                 print(out, a, b, changes);
             }
-        }
-        out.flush();
-        return ExitCode.OK;
+            return ExitCode.OK;
+        });
     }
 
     private static void print(PrintWriter out, RunRepository.RunRow a, RunRepository.RunRow b, List<RunComparison.MetricChange> changes) {

@@ -1,9 +1,6 @@
 package io.perfplan.cli;
 
-import io.perfplan.store.Database;
 import io.perfplan.store.Retention;
-import java.io.PrintWriter;
-import java.nio.file.Path;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.LinkedHashMap;
@@ -53,7 +50,7 @@ public final class DbCommand implements Runnable {
         picocli.CommandLine.Model.CommandSpec spec;
 
         @Override
-        public Integer call() {
+        public Integer call() throws Exception {
             Duration age;
             try {
                 age = io.perfplan.plan.Quantities.duration(keep);
@@ -63,8 +60,7 @@ public final class DbCommand implements Runnable {
             if (age.isZero() || age.isNegative()) {
                 throw new UsageException("--keep must be a positive age such as 90d");
             }
-            PrintWriter out = spec.commandLine().getOut();
-            try (Database db = common.open(Path.of(""))) {
+            return common.withDatabase(spec, (db, out) -> {
                 Retention.Outcome o = new Retention(db.dataSource()).prune(Instant.now().minus(age), plan, dryRun);
                 if (json) {
                     Map<String, Object> m = new LinkedHashMap<>();
@@ -75,9 +71,8 @@ public final class DbCommand implements Runnable {
                 } else {
                     out.println(o.summary(dryRun, age));
                 }
-            }
-            out.flush();
-            return ExitCode.OK;
+                return ExitCode.OK;
+            });
         }
     }
 }

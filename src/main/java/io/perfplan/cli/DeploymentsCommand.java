@@ -1,9 +1,6 @@
 package io.perfplan.cli;
 
-import io.perfplan.store.Database;
 import io.perfplan.store.DeploymentRepository;
-import java.io.PrintWriter;
-import java.nio.file.Path;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -37,12 +34,11 @@ public final class DeploymentsCommand implements Callable<Integer> {
     picocli.CommandLine.Model.CommandSpec spec;
 
     @Override
-    public Integer call() {
+    public Integer call() throws Exception {
         if (limit < 1) {
             throw new UsageException("--limit must be at least 1");
         }
-        PrintWriter out = spec.commandLine().getOut();
-        try (Database db = common.open(Path.of(""))) {
+        return common.withDatabase(spec, (db, out) -> {
             List<DeploymentRepository.DeploymentRow> rows = db.runs().deployments().list(service, environment, limit);
             if (json) {
                 out.println(Json.write(rows.stream().map(DeploymentsCommand::toJson).toList()));
@@ -58,8 +54,8 @@ public final class DeploymentsCommand implements Callable<Integer> {
                             r.runId() == null ? "" : String.valueOf(r.runId()),
                             r.startedAt().toString().replace('T', ' ').substring(0, 19), Reports.duration(r.startedAt(), r.finishedAt()),
                             note(r))).toList());
-        }
-        return ExitCode.OK;
+            return ExitCode.OK;
+        });
     }
 
     private static Map<String, Object> toJson(DeploymentRepository.DeploymentRow r) {

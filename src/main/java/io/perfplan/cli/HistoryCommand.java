@@ -1,10 +1,7 @@
 package io.perfplan.cli;
 
 import io.perfplan.plan.Quantities;
-import io.perfplan.store.Database;
 import io.perfplan.store.RunRepository;
-import java.io.PrintWriter;
-import java.nio.file.Path;
 import java.time.Instant;
 import java.util.List;
 import java.util.concurrent.Callable;
@@ -46,7 +43,7 @@ public final class HistoryCommand implements Callable<Integer> {
     picocli.CommandLine.Model.CommandSpec spec;
 
     @Override
-    public Integer call() {
+    public Integer call() throws Exception {
         if (json && csv) {
             throw new UsageException("--json and --csv exclude each other; choose one");
         }
@@ -58,8 +55,7 @@ public final class HistoryCommand implements Callable<Integer> {
         if (status != null && !List.of("running", "passed", "failed", "cancelled", "interrupted").contains(status)) {
             throw new UsageException("--status must be one of running, passed, failed, cancelled, interrupted");
         }
-        PrintWriter out = spec.commandLine().getOut();
-        try (Database db = common.open(Path.of(""))) {
+        return common.withDatabase(spec, (db, out) -> {
             List<RunRepository.RunRow> rows = db.runs().history(new RunRepository.Filter(plan, status, from, to, limit));
             if (json) {
                 out.println(Json.write(rows.stream().map(Reports::runRow).toList()));
@@ -81,8 +77,8 @@ public final class HistoryCommand implements Callable<Integer> {
                     rows.stream().map(r -> List.of(String.valueOf(r.id()), r.plan(), r.status(),
                             r.startedAt().toString().replace('T', ' ').substring(0, 19), Reports.duration(r.startedAt(), r.finishedAt()),
                             r.trigger(), r.error() == null ? "" : r.error())).toList());
-        }
-        return ExitCode.OK;
+            return ExitCode.OK;
+        });
     }
 
     /** An age ({@code 7d}: that long ago) or an ISO date or instant ({@code 2026-05-01}, UTC midnight). */

@@ -1,10 +1,8 @@
 package io.perfplan.cli;
 
 import io.perfplan.report.Csv;
-import io.perfplan.store.Database;
 import io.perfplan.store.ReadOnlyQuery;
 import java.io.PrintWriter;
-import java.nio.file.Path;
 import java.time.Duration;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -50,7 +48,7 @@ public final class QueryCommand implements Callable<Integer> {
     picocli.CommandLine.Model.CommandSpec spec;
 
     @Override
-    public Integer call() {
+    public Integer call() throws Exception {
         if (json && csv) {
             throw new UsageException("--json and --csv exclude each other; choose one");
         }
@@ -66,9 +64,8 @@ public final class QueryCommand implements Callable<Integer> {
         if (max.compareTo(Duration.ofSeconds(1)) < 0) {
             throw new UsageException("--timeout must be at least 1s");
         }
-        PrintWriter out = spec.commandLine().getOut();
         PrintWriter err = spec.commandLine().getErr();
-        try (Database db = common.open(Path.of(""))) {
+        return common.withDatabase(spec, (db, out) -> {
             ReadOnlyQuery.Result r = new ReadOnlyQuery(db).run(sql, limit, max);
             if (json) {
                 Map<String, Object> m = new LinkedHashMap<>();
@@ -89,7 +86,7 @@ public final class QueryCommand implements Callable<Integer> {
                 err.println("perfplan: the result was cut at " + limit + " rows; narrow the query or raise --limit");
                 err.flush();
             }
-        }
-        return ExitCode.OK;
+            return ExitCode.OK;
+        });
     }
 }

@@ -2,10 +2,8 @@ package io.perfplan.cli;
 
 import io.perfplan.report.HtmlReport;
 import io.perfplan.report.ReportData;
-import io.perfplan.store.Database;
 import io.perfplan.store.RunRepository;
 import java.io.IOException;
-import java.io.PrintWriter;
 import java.nio.file.Path;
 import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
@@ -38,19 +36,17 @@ public final class ReportCommand implements Callable<Integer> {
     picocli.CommandLine.Model.CommandSpec spec;
 
     @Override
-    public Integer call() {
+    public Integer call() throws Exception {
         if (last < 2 || last > 10_000) {
             throw new UsageException("--last must be between 2 and 10000 runs");
         }
-        PrintWriter out = spec.commandLine().getOut();
-        try (Database db = common.open(Path.of(""))) {
+        return common.withDatabase(spec, (db, out) -> {
             RunRepository.RunRow r = RunRef.resolve(db.runs(), run);
             Path file = output == null ? Path.of("perfplan-run-" + r.id() + ".html") : output;
             write(db.runs(), r.id(), last, file);
             out.println("wrote " + file + " (report of run " + r.id() + " of plan " + r.plan() + ")");
-        }
-        out.flush();
-        return ExitCode.OK;
+            return ExitCode.OK;
+        });
     }
 
     /** Writes the report of a stored run; shared with {@code run --report}. */

@@ -4,9 +4,6 @@ import io.perfplan.schedule.FiringLog;
 import io.perfplan.schedule.PlanScheduler;
 import io.perfplan.schedule.ScheduleSettings;
 import io.perfplan.schedule.ScheduledPlan;
-import io.perfplan.store.Database;
-import java.io.PrintWriter;
-import java.nio.file.Path;
 import java.time.Instant;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -46,12 +43,11 @@ public final class ScheduleCommand implements Runnable {
         picocli.CommandLine.Model.CommandSpec spec;
 
         @Override
-        public Integer call() {
+        public Integer call() throws Exception {
             if (next < 1) {
                 throw new UsageException("--next must be at least 1");
             }
-            PrintWriter out = spec.commandLine().getOut();
-            try (Database db = common.open(Path.of(""))) {
+            return common.withDatabase(spec, (db, out) -> {
                 // a scheduler that is never started only reads the QRTZ_ tables
                 PlanScheduler scheduler = PlanScheduler.open(db, ScheduleSettings.defaults(db.url().startsWith("jdbc:postgresql:")), null);
                 List<ScheduledPlan> plans;
@@ -72,9 +68,8 @@ public final class ScheduleCommand implements Runnable {
                                     next(p.nextFires())))
                             .toList());
                 }
-            }
-            out.flush();
-            return ExitCode.OK;
+                return ExitCode.OK;
+            });
         }
 
         private static String next(List<Instant> fires) {

@@ -1,10 +1,7 @@
 package io.perfplan.cli;
 
-import io.perfplan.store.Database;
 import io.perfplan.store.OptimizationRepository;
 import io.perfplan.store.RunRepository;
-import java.io.PrintWriter;
-import java.nio.file.Path;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -32,9 +29,8 @@ public final class ShowCommand implements Callable<Integer> {
     picocli.CommandLine.Model.CommandSpec spec;
 
     @Override
-    public Integer call() {
-        PrintWriter out = spec.commandLine().getOut();
-        try (Database db = common.open(Path.of(""))) {
+    public Integer call() throws Exception {
+        return common.withDatabase(spec, (db, out) -> {
             RunRepository runs = db.runs();
             RunRepository.RunRow r = RunRef.resolve(runs, run);
             long id = r.id();
@@ -106,7 +102,7 @@ public final class ShowCommand implements Callable<Integer> {
                                 t.objective() == null ? "" : Reports.value(t.objective()), String.valueOf(t.samples().length),
                                 t.error() == null ? "" : t.error())).toList());
             }
-        }
-        return ExitCode.OK;
+            return ExitCode.OK;
+        });
     }
 }

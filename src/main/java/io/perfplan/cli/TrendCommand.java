@@ -2,10 +2,8 @@ package io.perfplan.cli;
 
 import io.perfplan.core.stats.ChangePoint;
 import io.perfplan.core.stats.ChangePoints;
-import io.perfplan.store.Database;
 import io.perfplan.store.HistoryRepository;
 import java.io.PrintWriter;
-import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.LinkedHashMap;
@@ -48,7 +46,7 @@ public final class TrendCommand implements Callable<Integer> {
     picocli.CommandLine.Model.CommandSpec spec;
 
     @Override
-    public Integer call() {
+    public Integer call() throws Exception {
         if (last < 2) {
             throw new UsageException("--last must be at least 2 runs");
         }
@@ -61,8 +59,7 @@ public final class TrendCommand implements Callable<Integer> {
         }
         String step = metric.substring(0, dot);
         String name = metric.substring(dot + 1);
-        PrintWriter out = spec.commandLine().getOut();
-        try (Database db = common.open(Path.of(""))) {
+        return common.withDatabase(spec, (db, out) -> {
             HistoryRepository history = db.runs().metricHistory();
             List<HistoryRepository.PointRow> points = history.series(plan, step, name, Long.MAX_VALUE, List.of("passed", "failed"), last);
             if (points.isEmpty()) {
@@ -83,9 +80,8 @@ public final class TrendCommand implements Callable<Integer> {
             } else {
                 print(out, points, changes, unit);
             }
-        }
-        out.flush();
-        return ExitCode.OK;
+            return ExitCode.OK;
+        });
     }
 
     private Map<String, Object> json(List<HistoryRepository.PointRow> points, List<ChangePoint> changes, String unit) {
