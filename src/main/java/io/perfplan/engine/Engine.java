@@ -33,7 +33,8 @@ import java.util.function.Supplier;
 /**
  * Runs a validated plan: parameters, vars and env first, then the steps in order ({@code parallel}
  * groups together), each with its condition, timeout and retries, then {@code finally}. Each step
- * attempt is stored as it ends. Cancelling the run's {@link Cancellation} ends running steps and
+ * attempt is stored as it starts and as it ends, by the run's {@link RunRecorder} on its own thread,
+ * before the listener hears of it. Cancelling the run's {@link Cancellation} ends running steps and
  * their child processes; {@code finally} still runs and the run is recorded {@code cancelled}.
  */
 public final class Engine {
@@ -46,7 +47,6 @@ public final class Engine {
     private final RunRepository store;
     private final Expressions expressions;
     private final ObjectMapper json = InputsBinder.mapperForJson();
-    private final RunHistory history;
     private io.perfplan.telemetry.RunTelemetry telemetry = io.perfplan.telemetry.RunTelemetry.NONE;
     private final Deployments deployments;
 
@@ -54,7 +54,6 @@ public final class Engine {
         this.actions = actions;
         this.store = store;
         this.expressions = expressions;
-        this.history = new StoreRunHistory(store);
         this.deployments = new StoreDeployments(store.deployments());
     }
 
@@ -114,14 +113,21 @@ public final class Engine {
 
     public RunReport run(Plan plan, Map<String, Object> params, RunOptions options) {
         Instant started = Instant.now();
-        Map<String, String> processEnv = options.environment();
-        Map<String, String> secrets = resolveSecrets(plan, processEnv);
+        Map<String, String> secrets = resolveSecrets(plan, options.environment());
         SecretMasker masker = new SecretMasker(List.copyOf(secrets.values()));
         SecretMasker.addToProcess(secrets.values());
-        RunListener listener = masked(options.listener(), masker);
         long runId = store.startRun(plan.name(), options.trigger(), masker.mask(toJson(params)),
                 plan.file() == null ? null : plan.file().toString());
-        RunState state = new RunState(plan, runId, masker, listener);
+        try (RunRecorder recorder = new RunRecorder(store, runId)) {
+            return run(plan, params, options, runId, started, secrets, masker, recorder);
+        }
+    }
+
+    private RunReport run(Plan plan, Map<String, Object> params, RunOptions options, long runId, Instant started,
+                          Map<String, String> secrets, SecretMasker masker, RunRecorder recorder) {
+        Map<String, String> processEnv = options.environment();
+        RunListener listener = recorder.inOrder(masked(options.listener(), masker));
+        RunState state = new RunState(plan, runId, masker, listener, recorder);
         state.trace = io.perfplan.telemetry.MaskedTrace.of(telemetry.startRun(plan.name(), runId), masker::mask);
         if (!state.trace.traceId().isEmpty()) {
             store.setTraceId(runId, state.trace.traceId());
@@ -184,6 +190,7 @@ public final class Engine {
             status = Status.PASSED;
         }
         error = masker.mask(error);
+        recorder.sync(); // every step stored before the run is
         store.finishRun(runId, status.id(), error);
         plan.retention().ifPresent(keep -> applyRetention(plan, keep, listener));
         state.trace.end(status.id(), error, Duration.between(started, Instant.now()));
@@ -326,23 +333,23 @@ public final class Engine {
             }
             if (done || last || a.status == Status.CANCELLED) {
                 Status status = done ? Status.PASSED : a.status == Status.PASSED ? Status.FAILED : a.status;
-                state.finish(step, status, attempt, a.duration, message, a.outputs, a.metrics, a.rowId);
+                state.finish(step, status, attempt, a.duration, message, a.outputs, a.metrics, a.row);
                 return;
             }
             state.listener.stepLog(step.id(), "attempt " + attempt + " of " + retry.attempts()
                     + (a.status == Status.PASSED ? " did not meet `until`" : " failed: " + a.message)
                     + "; retrying in " + Quantities.format(delay));
             if (!sleep(delay, runCancel)) {
-                state.finish(step, Status.CANCELLED, attempt, a.duration, runCancel.reason(), a.outputs, a.metrics, a.rowId);
+                state.finish(step, Status.CANCELLED, attempt, a.duration, runCancel.reason(), a.outputs, a.metrics, a.row);
                 return;
             }
             delay = Duration.ofMillis(Math.round(delay.toMillis() * retry.backoff()));
         }
     }
 
-    /** One attempt, already stored when this returns. */
+    /** One attempt, queued for the run's writer when this returns (stored before anyone hears of it). */
     private record Attempt(Status status, String message, Duration duration, Map<String, Object> outputs,
-                           Map<String, StepReport.RecordedMetric> metrics, long rowId) {
+                           Map<String, StepReport.RecordedMetric> metrics, RunRecorder.Row row) {
         Map<String, Object> metricValues() {
             Map<String, Object> m = new LinkedHashMap<>();
             metrics.forEach((k, v) -> m.put(k, v.value()));
@@ -353,15 +360,15 @@ public final class Engine {
     private Attempt attempt(Step step, Action<?> action, int attempt, RunState state, Cancellation runCancel,
                             long runDeadline, ExecutorService pool) {
         long start = System.nanoTime();
-        long rowId = store.startStep(state.runId, step.id(), step.action(), attempt);
+        RunRecorder.Row row = state.recorder.start(step.id(), step.action(), attempt);
         state.listener.stepStarted(step.id(), step.action(), attempt);
         long deadline = step.timeout().map(t -> Math.min(start + t.toNanos(), runDeadline)).orElse(runDeadline);
         Cancellation cancel = runCancel.child();
         RecordingStepContext ctx = new RecordingStepContext(String.valueOf(state.runId), state.plan.name(), step.id(), attempt,
-                state.workDir, state.environment, state.masker, state.listener, cancel, deadline, history, deployments)
+                state.workDir, state.environment, state.masker, state.listener, cancel, deadline, state.history, deployments)
                 .withOptimizations(new StoreOptimizations(store.optimizations(), state.runId, state.plan.name(), step.id(), attempt))
                 .withNestedSteps(new NestedSteps(actions, String.valueOf(state.runId), state.plan.name(), step.id(), attempt,
-                        state.workDir, state.environment, state.masker, state.listener, cancel, deadline, history, deployments));
+                        state.workDir, state.environment, state.masker, state.listener, cancel, deadline, state.history, deployments));
         ctx.trace = state.trace.startStep(step.id(), step.action(), attempt);
         ctx.traceId = state.trace.traceId();
         Status status;
@@ -426,10 +433,10 @@ public final class Engine {
                 .map(s -> new RunRepository.SampleRow(step.id(), s.name(), s.unit().symbol(), s.values())).toList();
         List<RunRepository.HistogramRow> histRows = ctx.histograms.stream()
                 .map(h -> new RunRepository.HistogramRow(step.id(), h.name(), h.encoded())).toList();
-        store.finishStep(state.runId, rowId, step.id(), attempt, new RunRepository.StepResult(status.id(),
+        state.recorder.finish(row, step.id(), attempt, new RunRepository.StepResult(status.id(),
                 state.masker.mask(toJson(outputs)), message, metricRows, sampleRows, histRows));
         ctx.trace.end(status.id(), message, took);
-        return new Attempt(status, message, took, outputs, metrics, rowId);
+        return new Attempt(status, message, took, outputs, metrics, row);
     }
 
     @SuppressWarnings("unchecked")
@@ -579,6 +586,9 @@ public final class Engine {
         final long runId;
         final SecretMasker masker;
         final RunListener listener;
+        /** Stores the steps, behind them; what the steps read of the history waits for it. */
+        final RunRecorder recorder;
+        final RunHistory history;
         final Path workDir;
         Map<String, String> environment = Map.of();
         ActionRegistry actions;
@@ -586,11 +596,13 @@ public final class Engine {
         io.perfplan.telemetry.RunTelemetry.RunTrace trace = io.perfplan.telemetry.RunTelemetry.RunTrace.NONE;
         private final List<StepReport> reports = new ArrayList<>();
 
-        RunState(Plan plan, long runId, SecretMasker masker, RunListener listener) {
+        RunState(Plan plan, long runId, SecretMasker masker, RunListener listener, RunRecorder recorder) {
             this.plan = plan;
             this.runId = runId;
             this.masker = masker;
             this.listener = listener;
+            this.recorder = recorder;
+            this.history = new StoreRunHistory(store, recorder::sync);
             Path file = plan.file();
             this.workDir = file == null || file.toAbsolutePath().getParent() == null ? Path.of("").toAbsolutePath()
                     : projectDir(file.toAbsolutePath());
@@ -612,23 +624,28 @@ public final class Engine {
         }
 
         synchronized void skip(Step step, String why) {
-            long row = store.startStep(runId, step.id(), step.action(), 1);
-            store.finishStep(runId, row, step.id(), new RunRepository.StepResult(Status.SKIPPED.id(), "{}", why, List.of(), List.of(), List.of()));
+            store(step, 1, Status.SKIPPED, why);
             record(new StepReport(step.id(), step.action(), Status.SKIPPED, 0, Duration.ZERO, why, step.continueOnError(), Map.of(), List.of()));
         }
 
         synchronized void finish(Step step, Status status, int attempts, Duration took, String message,
-                                 Map<String, Object> outputs, Map<String, StepReport.RecordedMetric> metrics, Long rowId) {
+                                 Map<String, Object> outputs, Map<String, StepReport.RecordedMetric> metrics, RunRecorder.Row row) {
             message = masker.mask(message);
-            if (rowId == null) {
-                long row = store.startStep(runId, step.id(), step.action(), attempts);
-                store.finishStep(runId, row, step.id(), new RunRepository.StepResult(status.id(), "{}", message, List.of(), List.of(), List.of()));
+            if (row == null) {
+                store(step, attempts, status, message);
             } else if (status != Status.PASSED && message != null) {
                 // the attempt row may have been stored as passed before `until` was checked
-                store.updateStepStatus(rowId, status.id(), message);
+                recorder.updateStatus(row, status.id(), message);
             }
             record(new StepReport(step.id(), step.action(), status, attempts, took, message, step.continueOnError(),
                     outputs, List.copyOf(metrics.values())));
+        }
+
+        /** Stores a step that ran no action (skipped, or its `if` failed); an earlier attempt's metrics are replaced. */
+        private void store(Step step, int attempts, Status status, String message) {
+            RunRecorder.Row row = recorder.start(step.id(), step.action(), attempts);
+            recorder.finish(row, step.id(), Integer.MAX_VALUE,
+                    new RunRepository.StepResult(status.id(), "{}", message, List.of(), List.of(), List.of()));
         }
 
         private void record(StepReport r) {

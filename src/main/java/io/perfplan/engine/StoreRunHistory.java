@@ -10,21 +10,28 @@ import java.util.Locale;
 import java.util.Map;
 import java.util.Optional;
 
-/** The {@link RunHistory} steps see: the engine's store, with stored unit and direction names mapped back to the SPI's types. */
+/**
+ * The {@link RunHistory} steps see: the engine's store, with stored unit and direction names mapped
+ * back to the SPI's types. Each read first waits for the run's queued writes ({@code beforeRead}), so
+ * a step sees every earlier step of its run.
+ */
 final class StoreRunHistory implements RunHistory {
 
     private final RunRepository runs;
     private final BaselineRepository baselines;
     private final HistoryRepository history;
+    private final Runnable beforeRead;
 
-    StoreRunHistory(RunRepository runs) {
+    StoreRunHistory(RunRepository runs, Runnable beforeRead) {
         this.runs = runs;
+        this.beforeRead = beforeRead;
         this.baselines = runs.baselines();
         this.history = runs.metricHistory();
     }
 
     @Override
     public Map<String, String> stepStatuses(long runId) {
+        beforeRead.run();
         Map<String, String> out = new LinkedHashMap<>();
         runs.steps(runId).forEach(s -> out.put(s.stepId(), s.status()));
         return out;
@@ -32,22 +39,26 @@ final class StoreRunHistory implements RunHistory {
 
     @Override
     public List<Metric> metricsOfRun(long runId) {
+        beforeRead.run();
         return runs.metrics(runId).stream()
                 .map(m -> new Metric(m.stepId(), m.name(), m.value(), unit(m.unit()), direction(m.direction()))).toList();
     }
 
     @Override
     public List<SampleSet> samplesOfRun(long runId) {
+        beforeRead.run();
         return runs.samples(runId).stream().map(s -> new SampleSet(s.stepId(), s.name(), unit(s.unit()), s.values())).toList();
     }
 
     @Override
     public Optional<Baseline> baseline(String name) {
+        beforeRead.run();
         return baselines.find(name).map(b -> new Baseline(b.name(), b.plan(), b.runId(), b.pinned(), b.windowSize(), b.createdAt()));
     }
 
     @Override
     public List<Point> series(String plan, String stepId, String metric, long beforeRunId, List<String> statuses, int limit) {
+        beforeRead.run();
         return history.series(plan, stepId, metric, beforeRunId, statuses, limit).stream()
                 .map(p -> new Point(p.runId(), p.startedAt(), p.status(), p.value(), unit(p.unit()))).toList();
     }
@@ -59,6 +70,7 @@ final class StoreRunHistory implements RunHistory {
 
     @Override
     public Optional<Instant> runStarted(long runId) {
+        beforeRead.run();
         return runs.run(runId).map(RunRepository.RunRow::startedAt);
     }
 

@@ -154,6 +154,16 @@ public final class DatabaseWork {
         return false;
     }
 
+    /**
+     * H2's client fails with a NullPointerException (in {@code SessionRemote.removeServer}) when the
+     * server closed the session in the middle of a command because the process hosting the database
+     * shut down: a broken connection by another name.
+     */
+    private static boolean closedUnderCommand(SQLException e) {
+        return e.getCause() instanceof NullPointerException npe && npe.getStackTrace().length > 0
+                && npe.getStackTrace()[0].getClassName().equals("org.h2.engine.SessionRemote");
+    }
+
     private static boolean isTransientCode(SQLException e) {
         String state = e.getSQLState() == null ? "" : e.getSQLState();
         if (e.getClass().getName().startsWith("org.h2.")) {
@@ -166,6 +176,7 @@ public final class DatabaseWork {
                 case ErrorCode.DATABASE_ALREADY_OPEN_1, ErrorCode.CONNECTION_BROKEN_1, ErrorCode.DATABASE_IS_CLOSED,
                      ErrorCode.DATABASE_CALLED_AT_SHUTDOWN, ErrorCode.DATABASE_IS_IN_EXCLUSIVE_MODE,
                      ErrorCode.LOCK_TIMEOUT_1, ErrorCode.DEADLOCK_1, ErrorCode.CONCURRENT_UPDATE_1 -> true;
+                case ErrorCode.GENERAL_ERROR_1 -> closedUnderCommand(e);
                 default -> false;
             };
         }

@@ -126,7 +126,12 @@ public final class RunRepository {
     }
 
     public long startStep(long runId, String stepId, String action, int attempt) {
-        Timestamp startedAt = Timestamp.from(Instant.now().truncatedTo(ChronoUnit.MICROS));
+        return startStep(runId, stepId, action, attempt, Instant.now());
+    }
+
+    /** Records that an attempt began at {@code at} (a writer that runs behind the steps passes when the step really began). */
+    public long startStep(long runId, String stepId, String action, int attempt, Instant at) {
+        Timestamp startedAt = Timestamp.from(at.truncatedTo(ChronoUnit.MICROS));
         return work("record the start of step " + stepId, (c, tries) -> {
             if (tries > 1) { // the first try may have committed before its connection broke
                 Optional<Long> mine = idOf(c, "SELECT id FROM step_runs WHERE run_id = ? AND step_id = ? AND attempt = ? AND started_at = ?",
@@ -163,7 +168,12 @@ public final class RunRepository {
      * are deleted and written again, so the retry is idempotent.
      */
     public void finishStep(long runId, long stepRowId, String stepId, int stepAttempt, StepResult r) {
-        Timestamp finishedAt = Timestamp.from(Instant.now());
+        finishStep(runId, stepRowId, stepId, stepAttempt, r, Instant.now());
+    }
+
+    /** As {@link #finishStep(long, long, String, int, StepResult)}, for an attempt that ended at {@code at}. */
+    public void finishStep(long runId, long stepRowId, String stepId, int stepAttempt, StepResult r, Instant at) {
+        Timestamp finishedAt = Timestamp.from(at);
         try {
             DatabaseWork.inTransaction(ds, (c, tryNumber) -> {
                 try (PreparedStatement ps = c.prepareStatement(
