@@ -349,7 +349,7 @@ public final class Engine {
 
     /** One attempt, queued for the run's writer when this returns (stored before anyone hears of it). */
     private record Attempt(Status status, String message, Duration duration, Map<String, Object> outputs,
-                           Map<String, StepReport.RecordedMetric> metrics, RunRecorder.Row row) {
+                           Map<String, StepReport.RecordedMetric> metrics, RunRepository.StepRef row) {
         Map<String, Object> metricValues() {
             Map<String, Object> m = new LinkedHashMap<>();
             metrics.forEach((k, v) -> m.put(k, v.value()));
@@ -360,7 +360,7 @@ public final class Engine {
     private Attempt attempt(Step step, Action<?> action, int attempt, RunState state, Cancellation runCancel,
                             long runDeadline, ExecutorService pool) {
         long start = System.nanoTime();
-        RunRecorder.Row row = state.recorder.start(step.id(), step.action(), attempt);
+        RunRepository.StepRef row = state.recorder.start(step.id(), step.action(), attempt);
         state.listener.stepStarted(step.id(), step.action(), attempt);
         long deadline = step.timeout().map(t -> Math.min(start + t.toNanos(), runDeadline)).orElse(runDeadline);
         Cancellation cancel = runCancel.child();
@@ -629,7 +629,7 @@ public final class Engine {
         }
 
         synchronized void finish(Step step, Status status, int attempts, Duration took, String message,
-                                 Map<String, Object> outputs, Map<String, StepReport.RecordedMetric> metrics, RunRecorder.Row row) {
+                                 Map<String, Object> outputs, Map<String, StepReport.RecordedMetric> metrics, RunRepository.StepRef row) {
             message = masker.mask(message);
             if (row == null) {
                 store(step, attempts, status, message);
@@ -643,7 +643,7 @@ public final class Engine {
 
         /** Stores a step that ran no action (skipped, or its `if` failed); an earlier attempt's metrics are replaced. */
         private void store(Step step, int attempts, Status status, String message) {
-            RunRecorder.Row row = recorder.start(step.id(), step.action(), attempts);
+            RunRepository.StepRef row = recorder.start(step.id(), step.action(), attempts);
             recorder.finish(row, step.id(), Integer.MAX_VALUE,
                     new RunRepository.StepResult(status.id(), "{}", message, List.of(), List.of(), List.of()));
         }

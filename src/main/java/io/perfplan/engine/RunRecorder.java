@@ -2,6 +2,8 @@ package io.perfplan.engine;
 
 import io.perfplan.store.RunRepository;
 import java.time.Instant;
+import java.util.ArrayList;
+import java.util.List;
 import java.util.concurrent.BlockingQueue;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.LinkedBlockingQueue;
@@ -11,20 +13,18 @@ import java.util.concurrent.LinkedBlockingQueue;
  * on: a step's start is written while its action runs, its result while the next step begins. The
  * run's listener hears of each event from the same thread, queued behind the writes before it, so
  * whatever it reports (a step started, a step passed) is already stored: a killed run loses nothing
- * it reported. Reads of the run's own rows wait for the writes queued before them ({@link #sync}).
+ * it reported. Whatever queued up while the writer was busy goes into its next transaction, so a run
+ * of short steps pays one commit for several of them. Reads of the run's own rows wait for the writes
+ * queued before them ({@link #sync}).
  * A failed write fails the run: later writes, and the events that would report them, are dropped,
  * and the failure is thrown on the engine's thread at its next write or sync.
  */
 final class RunRecorder implements AutoCloseable {
 
-    /** A step attempt's row, whose id the writer learns when it stores the start. */
-    static final class Row {
-        private long id;
-    }
+    /** A write of step rows, or an event ({@code stored}: one that reports what a write stored). */
+    private record Task(RunRepository.StepWrite write, Runnable event, boolean stored) {}
 
-    private record Task(Runnable work, boolean stored) {}
-
-    private static final Task STOP = new Task(() -> { }, false);
+    private static final Task STOP = new Task(null, () -> { }, false);
 
     private final RunRepository store;
     private final long runId;
@@ -41,23 +41,21 @@ final class RunRecorder implements AutoCloseable {
         writer.start();
     }
 
-    /** Queues the start of an attempt begun now. */
-    Row start(String stepId, String action, int attempt) {
-        Instant at = Instant.now();
-        Row row = new Row();
-        stored(() -> row.id = store.startStep(runId, stepId, action, attempt, at));
+    /** Queues the start of an attempt begun now; the row's id is known once the writer has stored it. */
+    RunRepository.StepRef start(String stepId, String action, int attempt) {
+        RunRepository.StepRef row = new RunRepository.StepRef();
+        write(new RunRepository.StartStep(row, runId, stepId, action, attempt, Instant.now()));
         return row;
     }
 
-    /** Queues an attempt's end, with what it measured. */
-    void finish(Row row, String stepId, int attempt, RunRepository.StepResult result) {
-        Instant at = Instant.now();
-        stored(() -> store.finishStep(runId, row.id, stepId, attempt, result, at));
+    /** Queues an attempt's end, with what it measured; {@code attempt} > 1 replaces an earlier attempt's metrics. */
+    void finish(RunRepository.StepRef row, String stepId, int attempt, RunRepository.StepResult result) {
+        write(new RunRepository.FinishStep(row, runId, stepId, attempt, result, Instant.now()));
     }
 
     /** Queues a change of an attempt's status (a passed attempt whose {@code retry.until} stayed false). */
-    void updateStatus(Row row, String status, String error) {
-        stored(() -> store.updateStepStatus(row.id, status, error));
+    void updateStatus(RunRepository.StepRef row, String status, String error) {
+        write(new RunRepository.StepStatus(row, status, error));
     }
 
     /** {@code listener} hearing each event after the writes queued before it. */
@@ -70,17 +68,17 @@ final class RunRecorder implements AutoCloseable {
 
             @Override
             public void stepStarted(String stepId, String action, int attempt) {
-                stored(() -> listener.stepStarted(stepId, action, attempt));
+                submit(new Task(null, () -> listener.stepStarted(stepId, action, attempt), true));
             }
 
             @Override
             public void stepLog(String stepId, String message) {
-                submit(new Task(() -> listener.stepLog(stepId, message), false));
+                submit(new Task(null, () -> listener.stepLog(stepId, message), false));
             }
 
             @Override
             public void stepFinished(StepReport step) {
-                stored(() -> listener.stepFinished(step));
+                submit(new Task(null, () -> listener.stepFinished(step), true));
             }
 
             @Override
@@ -95,7 +93,7 @@ final class RunRecorder implements AutoCloseable {
     void sync() {
         if (Thread.currentThread() != writer) {
             CompletableFuture<Void> done = new CompletableFuture<>();
-            submit(new Task(() -> done.complete(null), false));
+            submit(new Task(null, () -> done.complete(null), false));
             done.join();
         }
         rethrow();
@@ -108,9 +106,9 @@ final class RunRecorder implements AutoCloseable {
         queue.add(STOP);
     }
 
-    private void stored(Runnable work) {
+    private void write(RunRepository.StepWrite w) {
         rethrow();
-        submit(new Task(work, true));
+        submit(new Task(w, null, true));
     }
 
     private void submit(Task t) {
@@ -118,7 +116,7 @@ final class RunRecorder implements AutoCloseable {
             if (t.stored()) {
                 throw new IllegalStateException("the run has ended; nothing more of it can be stored");
             }
-            t.work().run();
+            t.event().run();
             return;
         }
         queue.add(t);
@@ -134,25 +132,54 @@ final class RunRecorder implements AutoCloseable {
         }
     }
 
+    /**
+     * Takes whatever is queued, makes its writes in one transaction, then runs its events in order.
+     * When the writes fail, the events queued after the first of them report nothing stored and are
+     * dropped, apart from log lines; those before it reported earlier, committed writes.
+     */
     private void drain() {
+        List<Task> batch = new ArrayList<>();
         while (true) {
-            Task t;
+            batch.clear();
             try {
-                t = queue.take();
+                batch.add(queue.take());
             } catch (InterruptedException e) {
                 return;
             }
-            if (t == STOP) {
-                return;
+            queue.drainTo(batch);
+            List<RunRepository.StepWrite> writes = new ArrayList<>();
+            int firstWrite = -1;
+            for (int i = 0; i < batch.size(); i++) {
+                if (batch.get(i).write() != null) {
+                    firstWrite = firstWrite < 0 ? i : firstWrite;
+                    writes.add(batch.get(i).write());
+                }
             }
-            if (t.stored() && failure != null) {
-                continue;
-            }
-            try {
-                t.work().run();
-            } catch (Throwable e) {
-                if (failure == null) {
+            boolean failedBefore = failure != null;
+            boolean writesFailed = false;
+            if (!writes.isEmpty() && !failedBefore) {
+                try {
+                    store.writeSteps(writes);
+                } catch (Throwable e) {
                     failure = e;
+                    writesFailed = true;
+                }
+            }
+            for (int i = 0; i < batch.size(); i++) {
+                Task t = batch.get(i);
+                if (t == STOP) {
+                    return;
+                }
+                boolean unstored = failedBefore || (writesFailed && i > firstWrite);
+                if (t.event() == null || (t.stored() && unstored)) {
+                    continue;
+                }
+                try {
+                    t.event().run();
+                } catch (Throwable e) {
+                    if (failure == null) {
+                        failure = e;
+                    }
                 }
             }
         }

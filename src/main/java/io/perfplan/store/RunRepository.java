@@ -125,124 +125,167 @@ public final class RunRepository {
                 status, Timestamp.from(Instant.now()), error, runId);
     }
 
-    public long startStep(long runId, String stepId, String action, int attempt) {
-        return startStep(runId, stepId, action, attempt, Instant.now());
+    /** A step attempt's row: its id is known once its start is written. */
+    public static final class StepRef {
+        private long id;
+
+        public long id() {
+            return id;
+        }
     }
 
-    /** Records that an attempt began at {@code at} (a writer that runs behind the steps passes when the step really began). */
-    public long startStep(long runId, String stepId, String action, int attempt, Instant at) {
-        Timestamp startedAt = Timestamp.from(at.truncatedTo(ChronoUnit.MICROS));
-        return work("record the start of step " + stepId, (c, tries) -> {
-            if (tries > 1) { // the first try may have committed before its connection broke
-                Optional<Long> mine = idOf(c, "SELECT id FROM step_runs WHERE run_id = ? AND step_id = ? AND attempt = ? AND started_at = ?",
-                        runId, stepId, attempt, startedAt);
-                if (mine.isPresent()) {
-                    return mine.get();
-                }
-            }
-            String sql = "INSERT INTO step_runs (run_id, step_id, action, status, attempt, started_at) VALUES (?, ?, ?, 'running', ?, ?)";
-            try (PreparedStatement ps = c.prepareStatement(sql, new String[] {"id"})) {
-                ps.setLong(1, runId);
-                ps.setString(2, stepId);
-                ps.setString(3, action);
-                ps.setInt(4, attempt);
-                ps.setTimestamp(5, startedAt);
-                ps.executeUpdate();
-                try (ResultSet keys = ps.getGeneratedKeys()) {
-                    keys.next();
-                    return keys.getLong(1);
-                }
-            }
-        });
-    }
+    /** One write of a run's step rows; {@link #writeSteps} makes several in one transaction. */
+    public sealed interface StepWrite permits StartStep, FinishStep, StepStatus {}
 
-    /** Records a step attempt's end and everything it measured, atomically. Metrics of a later attempt replace earlier ones. */
-    public void finishStep(long runId, long stepRowId, String stepId, StepResult r) {
-        finishStep(runId, stepRowId, stepId, Integer.MAX_VALUE, r);
-    }
+    /** An attempt that began at {@code at}; gives {@code ref} its row's id. */
+    public record StartStep(StepRef ref, long runId, String stepId, String action, int attempt, Instant at) implements StepWrite {}
 
     /**
-     * As {@link #finishStep(long, long, String, StepResult)}, for attempt number {@code stepAttempt}:
-     * the first attempt has no earlier metrics to replace, and the statements to delete them are
-     * skipped — unless this write is itself being retried after a broken commit, when the step's rows
-     * are deleted and written again, so the retry is idempotent.
+     * An attempt's end at {@code at} and what it measured. The first attempt has no earlier metrics to
+     * replace, and the statements to delete them are skipped, unless the write is itself being retried
+     * after a broken commit, when the step's rows are deleted and written again.
      */
-    public void finishStep(long runId, long stepRowId, String stepId, int stepAttempt, StepResult r) {
-        finishStep(runId, stepRowId, stepId, stepAttempt, r, Instant.now());
-    }
+    public record FinishStep(StepRef ref, long runId, String stepId, int attempt, StepResult result, Instant at) implements StepWrite {}
 
-    /** As {@link #finishStep(long, long, String, int, StepResult)}, for an attempt that ended at {@code at}. */
-    public void finishStep(long runId, long stepRowId, String stepId, int stepAttempt, StepResult r, Instant at) {
-        Timestamp finishedAt = Timestamp.from(at);
+    /** A stored attempt's corrected status (a passed attempt whose `retry.until` never held ends failed). */
+    public record StepStatus(StepRef ref, String status, String error) implements StepWrite {}
+
+    /**
+     * Makes {@code writes} in order, in one transaction: the engine's writer hands over whatever
+     * queued up while it wrote the last batch, so a run that outpaces it pays one commit for several
+     * steps. Retried whole; each write is safe to make twice.
+     */
+    public void writeSteps(List<StepWrite> writes) {
         try {
-            DatabaseWork.inTransaction(ds, (c, tryNumber) -> {
-                try (PreparedStatement ps = c.prepareStatement(
-                        "UPDATE step_runs SET status = ?, finished_at = ?, outputs = ?, error = ? WHERE id = ?")) {
-                    ps.setString(1, r.status());
-                    ps.setTimestamp(2, finishedAt);
-                    ps.setString(3, r.outputsJson());
-                    ps.setString(4, r.error());
-                    ps.setLong(5, stepRowId);
-                    ps.executeUpdate();
-                }
-                boolean mayHaveRows = stepAttempt > 1 || tryNumber > 1;
-                for (String table : mayHaveRows ? List.of("metrics", "samples", "histograms") : List.<String>of()) {
-                    try (PreparedStatement ps = c.prepareStatement("DELETE FROM " + table + " WHERE run_id = ? AND step_id = ?")) {
-                        ps.setLong(1, runId);
-                        ps.setString(2, stepId);
-                        ps.executeUpdate();
-                    }
-                }
-                try (PreparedStatement ps = c.prepareStatement(
-                        "INSERT INTO metrics (run_id, step_id, name, unit, direction, metric_value) VALUES (?, ?, ?, ?, ?, ?)")) {
-                    for (MetricRow m : r.metrics()) {
-                        ps.setLong(1, runId);
-                        ps.setString(2, stepId);
-                        ps.setString(3, m.name());
-                        ps.setString(4, m.unit());
-                        ps.setString(5, m.direction());
-                        ps.setDouble(6, m.value());
-                        ps.addBatch();
-                    }
-                    ps.executeBatch();
-                }
-                if (!r.samples().isEmpty()) {
-                    try (PreparedStatement ps = c.prepareStatement(
-                            "INSERT INTO samples (run_id, step_id, name, unit, sample_values) VALUES (?, ?, ?, ?, ?)")) {
-                        for (SampleRow s : r.samples()) {
-                            ps.setLong(1, runId);
-                            ps.setString(2, stepId);
-                            ps.setString(3, s.name());
-                            ps.setString(4, s.unit());
-                            ps.setString(5, encode(s.values()));
-                            ps.addBatch();
-                        }
-                        ps.executeBatch();
-                    }
-                }
-                if (!r.histograms().isEmpty()) {
-                    try (PreparedStatement ps = c.prepareStatement(
-                            "INSERT INTO histograms (run_id, step_id, name, encoded) VALUES (?, ?, ?, ?)")) {
-                        for (HistogramRow h : r.histograms()) {
-                            ps.setLong(1, runId);
-                            ps.setString(2, stepId);
-                            ps.setString(3, h.name());
-                            ps.setBytes(4, h.encoded());
-                            ps.addBatch();
-                        }
-                        ps.executeBatch();
+            DatabaseWork.inTransaction(ds, (c, tries) -> {
+                for (StepWrite w : writes) {
+                    if (w instanceof StartStep start) {
+                        start.ref().id = insert(c, tries, start);
+                    } else if (w instanceof FinishStep finish) {
+                        write(c, tries, finish);
+                    } else if (w instanceof StepStatus st) {
+                        execute(c, "UPDATE step_runs SET status = ?, error = ? WHERE id = ?", st.status(), st.error(), st.ref().id());
                     }
                 }
                 return null;
             });
         } catch (SQLException e) {
-            throw fail("record the result of step " + stepId, e);
+            throw fail(describe(writes), e);
         }
     }
 
-    /** Corrects a stored attempt's status (a passed attempt whose `retry.until` never held ends failed). */
-    public void updateStepStatus(long stepRowId, String status, String error) {
-        update("UPDATE step_runs SET status = ?, error = ? WHERE id = ?", "update a step's status", status, error, stepRowId);
+    /** Records an attempt begun now; returns its row's id. */
+    public long startStep(long runId, String stepId, String action, int attempt) {
+        StepRef ref = new StepRef();
+        writeSteps(List.of(new StartStep(ref, runId, stepId, action, attempt, Instant.now())));
+        return ref.id();
+    }
+
+    /** Records a step attempt's end and everything it measured, atomically. Metrics of a later attempt replace earlier ones. */
+    public void finishStep(long runId, long stepRowId, String stepId, StepResult r) {
+        StepRef ref = new StepRef();
+        ref.id = stepRowId;
+        writeSteps(List.of(new FinishStep(ref, runId, stepId, Integer.MAX_VALUE, r, Instant.now())));
+    }
+
+    private static String describe(List<StepWrite> writes) {
+        if (writes.size() == 1 && writes.get(0) instanceof StartStep start) {
+            return "record the start of step " + start.stepId();
+        }
+        if (writes.size() == 1 && writes.get(0) instanceof FinishStep finish) {
+            return "record the result of step " + finish.stepId();
+        }
+        StringJoiner steps = new StringJoiner(", ");
+        writes.stream().map(w -> w instanceof StartStep st ? st.stepId() : w instanceof FinishStep f ? f.stepId() : null)
+                .filter(java.util.Objects::nonNull).distinct().forEach(steps::add);
+        return steps.length() == 0 ? "update a step's status" : "record steps " + steps;
+    }
+
+    private static long insert(Connection c, int tries, StartStep w) throws SQLException {
+        Timestamp startedAt = Timestamp.from(w.at().truncatedTo(ChronoUnit.MICROS));
+        if (tries > 1) { // the first try may have committed before its connection broke
+            Optional<Long> mine = idOf(c, "SELECT id FROM step_runs WHERE run_id = ? AND step_id = ? AND attempt = ? AND started_at = ?",
+                    w.runId(), w.stepId(), w.attempt(), startedAt);
+            if (mine.isPresent()) {
+                return mine.get();
+            }
+        }
+        String sql = "INSERT INTO step_runs (run_id, step_id, action, status, attempt, started_at) VALUES (?, ?, ?, 'running', ?, ?)";
+        try (PreparedStatement ps = c.prepareStatement(sql, new String[] {"id"})) {
+            ps.setLong(1, w.runId());
+            ps.setString(2, w.stepId());
+            ps.setString(3, w.action());
+            ps.setInt(4, w.attempt());
+            ps.setTimestamp(5, startedAt);
+            ps.executeUpdate();
+            try (ResultSet keys = ps.getGeneratedKeys()) {
+                keys.next();
+                return keys.getLong(1);
+            }
+        }
+    }
+
+    private static void write(Connection c, int tries, FinishStep w) throws SQLException {
+        long runId = w.runId();
+        String stepId = w.stepId();
+        StepResult r = w.result();
+        try (PreparedStatement ps = c.prepareStatement(
+                "UPDATE step_runs SET status = ?, finished_at = ?, outputs = ?, error = ? WHERE id = ?")) {
+            ps.setString(1, r.status());
+            ps.setTimestamp(2, Timestamp.from(w.at()));
+            ps.setString(3, r.outputsJson());
+            ps.setString(4, r.error());
+            ps.setLong(5, w.ref().id());
+            ps.executeUpdate();
+        }
+        boolean mayHaveRows = w.attempt() > 1 || tries > 1;
+        for (String table : mayHaveRows ? List.of("metrics", "samples", "histograms") : List.<String>of()) {
+            try (PreparedStatement ps = c.prepareStatement("DELETE FROM " + table + " WHERE run_id = ? AND step_id = ?")) {
+                ps.setLong(1, runId);
+                ps.setString(2, stepId);
+                ps.executeUpdate();
+            }
+        }
+        try (PreparedStatement ps = c.prepareStatement(
+                "INSERT INTO metrics (run_id, step_id, name, unit, direction, metric_value) VALUES (?, ?, ?, ?, ?, ?)")) {
+            for (MetricRow m : r.metrics()) {
+                ps.setLong(1, runId);
+                ps.setString(2, stepId);
+                ps.setString(3, m.name());
+                ps.setString(4, m.unit());
+                ps.setString(5, m.direction());
+                ps.setDouble(6, m.value());
+                ps.addBatch();
+            }
+            ps.executeBatch();
+        }
+        if (!r.samples().isEmpty()) {
+            try (PreparedStatement ps = c.prepareStatement(
+                    "INSERT INTO samples (run_id, step_id, name, unit, sample_values) VALUES (?, ?, ?, ?, ?)")) {
+                for (SampleRow s : r.samples()) {
+                    ps.setLong(1, runId);
+                    ps.setString(2, stepId);
+                    ps.setString(3, s.name());
+                    ps.setString(4, s.unit());
+                    ps.setString(5, encode(s.values()));
+                    ps.addBatch();
+                }
+                ps.executeBatch();
+            }
+        }
+        if (!r.histograms().isEmpty()) {
+            try (PreparedStatement ps = c.prepareStatement(
+                    "INSERT INTO histograms (run_id, step_id, name, encoded) VALUES (?, ?, ?, ?)")) {
+                for (HistogramRow h : r.histograms()) {
+                    ps.setLong(1, runId);
+                    ps.setString(2, stepId);
+                    ps.setString(3, h.name());
+                    ps.setBytes(4, h.encoded());
+                    ps.addBatch();
+                }
+                ps.executeBatch();
+            }
+        }
     }
 
     /**

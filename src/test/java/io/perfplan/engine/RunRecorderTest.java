@@ -79,7 +79,7 @@ class RunRecorderTest {
             List<String> expected = new ArrayList<>();
             for (int i = 0; i < 40; i++) {
                 String id = "s" + i;
-                RunRecorder.Row row = recorder.start(id, "exec", 1);
+                RunRepository.StepRef row = recorder.start(id, "exec", 1);
                 listener.stepStarted(id, "exec", 1);
                 listener.stepLog(id, "working");
                 recorder.finish(row, id, 1, passed(id));
@@ -98,7 +98,7 @@ class RunRecorderTest {
         try (RunRecorder recorder = new RunRecorder(runs, runId)) {
             RunHistory history = new StoreRunHistory(runs, recorder::sync);
             for (int i = 0; i < 20; i++) {
-                RunRecorder.Row row = recorder.start("s" + i, "exec", 1);
+                RunRepository.StepRef row = recorder.start("s" + i, "exec", 1);
                 recorder.finish(row, "s" + i, 1, passed("s" + i));
                 assertThat(history.stepStatuses(runId)).containsEntry("s" + i, "passed");
                 assertThat(history.metricsOfRun(runId)).extracting(RunHistory.Metric::fullName).contains("s" + i + ".wall");
@@ -148,7 +148,7 @@ class RunRecorderTest {
                 heard.add(Thread.currentThread().getName() + " " + message);
             }
         });
-        RunRecorder.Row row = recorder.start("a", "exec", 1);
+        RunRepository.StepRef row = recorder.start("a", "exec", 1);
         recorder.finish(row, "a", 1, passed("a"));
         listener.stepFinished(report("a"));
         recorder.sync();

@@ -77,6 +77,31 @@ class RetriedWritesTest {
     }
 
     @Test
+    void aBatchOfStepWritesCommittedBeforeTheConnectionBrokeIsWrittenOnce() {
+        long run = db.runs().startRun("steps", "test", "{}", null);
+        BreaksAfterCommit broken = new BreaksAfterCommit(db.dataSource(), "INSERT INTO metrics");
+        RunRepository runs = new RunRepository(broken.dataSource());
+        List<RunRepository.StepWrite> writes = new ArrayList<>();
+        List<RunRepository.StepRef> refs = new ArrayList<>();
+        for (String step : List.of("a", "b")) {
+            RunRepository.StepRef ref = new RunRepository.StepRef();
+            refs.add(ref);
+            writes.add(new RunRepository.StartStep(ref, run, step, "exec", 1, Instant.now()));
+            writes.add(new RunRepository.FinishStep(ref, run, step, 1, new RunRepository.StepResult("passed", "{}", null,
+                    List.of(new RunRepository.MetricRow(step, "wall", "ms", "lower", 2.0)), List.of(), List.of()), Instant.now()));
+        }
+        writes.add(new RunRepository.StepStatus(refs.get(1), "failed", "until stayed false"));
+
+        runs.writeSteps(writes);
+
+        assertThat(broken.breaks()).as("the connection broke after the batch committed").isEqualTo(1);
+        assertThat(db.runs().steps(run)).extracting(RunRepository.StepRow::id, RunRepository.StepRow::stepId, RunRepository.StepRow::status)
+                .containsExactly(org.assertj.core.groups.Tuple.tuple(refs.get(0).id(), "a", "passed"),
+                        org.assertj.core.groups.Tuple.tuple(refs.get(1).id(), "b", "failed"));
+        assertThat(db.runs().metrics(run)).extracting(RunRepository.MetricRow::stepId).containsExactlyInAnyOrder("a", "b");
+    }
+
+    @Test
     void aDeploymentRecordedBeforeTheConnectionBrokeIsOneRowWithTheIdReturned() {
         long run = db.runs().startRun("shop", "test", "{}", null);
         for (Long runId : new Long[] {run, null}) {
