@@ -120,7 +120,12 @@ public final class DatabaseWork {
 
     private static <T> T once(DataSource ds, Work<T> work, int attempt, boolean transaction) throws SQLException {
         try (Connection c = ds.getConnection()) {
-            if (!transaction) {
+            // H2's client, when the process hosting an AUTO_SERVER file goes away under an
+            // auto-committed statement, reconnects to the next host and runs the statement again by
+            // itself: a statement whose commit reached the old host is then applied twice (a second
+            // row, or a duplicate key this unit cannot tell from another's). Inside a transaction it
+            // does not, and the retry here, which each unit is written for, decides instead.
+            if (!transaction && !c.isWrapperFor(org.h2.jdbc.JdbcConnection.class)) {
                 return work.apply(c, attempt);
             }
             c.setAutoCommit(false);

@@ -260,7 +260,7 @@ public final class DeploymentRepository {
                     throw e;
                 }
                 // the owner token is this call's own, so a row carrying it was written by an earlier try of this very insert
-                return attempt > 1 && DatabaseWork.firstLong(c, "SELECT COUNT(*) FROM deploy_locks WHERE service = ? AND environment = ? AND owner = ?",
+                return DatabaseWork.firstLong(c, "SELECT COUNT(*) FROM deploy_locks WHERE service = ? AND environment = ? AND owner = ?",
                         service, environment, owner).orElse(0L) > 0;
             }
         });
