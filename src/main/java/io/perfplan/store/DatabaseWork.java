@@ -169,6 +169,18 @@ public final class DatabaseWork {
                 && npe.getStackTrace()[0].getClassName().equals("org.h2.engine.SessionRemote");
     }
 
+    /**
+     * The transaction was rolled back under the unit (MVStore's "Transaction n has status ROLLED_BACK,
+     * not OPEN"): the hosting process closed the session while shutting down. A remote session gets
+     * only the message, which ends in H2's {@code [version/code]}.
+     */
+    private static boolean rolledBackUnderCommand(SQLException e) {
+        return ILLEGAL_TRANSACTION_STATE.matcher(String.valueOf(e.getMessage())).find();
+    }
+
+    private static final java.util.regex.Pattern ILLEGAL_TRANSACTION_STATE = java.util.regex.Pattern.compile(
+            "\\[\\d+(\\.\\d+)*/" + org.h2.mvstore.DataUtils.ERROR_TRANSACTION_ILLEGAL_STATE + "]");
+
     private static boolean isTransientCode(SQLException e) {
         String state = e.getSQLState() == null ? "" : e.getSQLState();
         if (e.getClass().getName().startsWith("org.h2.")) {
@@ -181,7 +193,7 @@ public final class DatabaseWork {
                 case ErrorCode.DATABASE_ALREADY_OPEN_1, ErrorCode.CONNECTION_BROKEN_1, ErrorCode.DATABASE_IS_CLOSED,
                      ErrorCode.DATABASE_CALLED_AT_SHUTDOWN, ErrorCode.DATABASE_IS_IN_EXCLUSIVE_MODE,
                      ErrorCode.LOCK_TIMEOUT_1, ErrorCode.DEADLOCK_1, ErrorCode.CONCURRENT_UPDATE_1 -> true;
-                case ErrorCode.GENERAL_ERROR_1 -> closedUnderCommand(e);
+                case ErrorCode.GENERAL_ERROR_1 -> closedUnderCommand(e) || rolledBackUnderCommand(e);
                 default -> false;
             };
         }

@@ -62,12 +62,19 @@ class BrokenSessionTest {
     }
 
     @Test
-    void aNullPointerFromH2sClientWhenItsSessionWasClosedUnderACommandIsABrokenConnection() {
+    void h2sErrorsForASessionClosedOrRolledBackUnderACommandPass() {
         NullPointerException npe = new NullPointerException("Cannot invoke \"java.util.ArrayList.remove(int)\" because \"this.transferList\" is null");
         npe.setStackTrace(new StackTraceElement[] {new StackTraceElement("org.h2.engine.SessionRemote", "removeServer", "SessionRemote.java", 394)});
         SQLException wrapped = org.h2.message.DbException.convert(npe).getSQLException();
         assertThat(wrapped.getErrorCode()).isEqualTo(ErrorCode.GENERAL_ERROR_1);
         assertThat(DatabaseWork.isTransient(wrapped)).isTrue();
+
+        // what a remote session gets when the hosting process rolled its transaction back while shutting down
+        SQLException rolledBack = org.h2.message.DbException.get(ErrorCode.GENERAL_ERROR_1,
+                "Transaction 1 has status ROLLED_BACK, not OPEN [2.4.240/103]").getSQLException();
+        assertThat(DatabaseWork.isTransient(rolledBack)).isTrue();
+        assertThat(DatabaseWork.isTransient(org.h2.message.DbException.get(ErrorCode.GENERAL_ERROR_1,
+                "something else [2.4.240/104]").getSQLException())).isFalse();
 
         NullPointerException elsewhere = new NullPointerException("a bug of ours");
         elsewhere.setStackTrace(new StackTraceElement[] {new StackTraceElement("io.perfplan.store.RunRepository", "x", "RunRepository.java", 1)});
