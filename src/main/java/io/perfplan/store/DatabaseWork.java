@@ -9,6 +9,7 @@ import java.util.Optional;
 import java.util.concurrent.ThreadLocalRandom;
 import javax.sql.DataSource;
 import org.h2.api.ErrorCode;
+import org.h2.mvstore.DataUtils;
 
 /**
  * A unit of work on the history database that is run again, on a fresh connection, when it failed
@@ -170,16 +171,26 @@ public final class DatabaseWork {
     }
 
     /**
-     * The transaction was rolled back under the unit (MVStore's "Transaction n has status ROLLED_BACK,
-     * not OPEN"): the hosting process closed the session while shutting down. A remote session gets
-     * only the message, which ends in H2's {@code [version/code]}.
+     * The store closed, or the transaction was rolled back or closed, under the unit: MVStore's
+     * "Transaction n has status ROLLED_BACK, not OPEN", "Transaction n is closed", "This store is
+     * closed", when the hosting process shut the database down under a session; or MVStore's own
+     * lock timeout and deadlock. A remote session gets only the message, which ends in H2's
+     * {@code [version/code]}.
      */
-    private static boolean rolledBackUnderCommand(SQLException e) {
-        return ILLEGAL_TRANSACTION_STATE.matcher(String.valueOf(e.getMessage())).find();
+    private static boolean storeGoneUnderCommand(SQLException e) {
+        java.util.regex.Matcher m = MVSTORE_CODE.matcher(String.valueOf(e.getMessage()));
+        while (m.find()) {
+            if (PASSING_MVSTORE_CODES.contains(Integer.parseInt(m.group(1)))) {
+                return true;
+            }
+        }
+        return false;
     }
 
-    private static final java.util.regex.Pattern ILLEGAL_TRANSACTION_STATE = java.util.regex.Pattern.compile(
-            "\\[\\d+(\\.\\d+)*/" + org.h2.mvstore.DataUtils.ERROR_TRANSACTION_ILLEGAL_STATE + "]");
+    private static final java.util.regex.Pattern MVSTORE_CODE = java.util.regex.Pattern.compile("\\[\\d+(?:\\.\\d+)*/(\\d+)]");
+
+    private static final java.util.Set<Integer> PASSING_MVSTORE_CODES = java.util.Set.of(DataUtils.ERROR_CLOSED,
+            DataUtils.ERROR_TRANSACTION_LOCKED, DataUtils.ERROR_TRANSACTION_ILLEGAL_STATE, DataUtils.ERROR_TRANSACTIONS_DEADLOCK);
 
     private static boolean isTransientCode(SQLException e) {
         String state = e.getSQLState() == null ? "" : e.getSQLState();
@@ -193,7 +204,7 @@ public final class DatabaseWork {
                 case ErrorCode.DATABASE_ALREADY_OPEN_1, ErrorCode.CONNECTION_BROKEN_1, ErrorCode.DATABASE_IS_CLOSED,
                      ErrorCode.DATABASE_CALLED_AT_SHUTDOWN, ErrorCode.DATABASE_IS_IN_EXCLUSIVE_MODE,
                      ErrorCode.LOCK_TIMEOUT_1, ErrorCode.DEADLOCK_1, ErrorCode.CONCURRENT_UPDATE_1 -> true;
-                case ErrorCode.GENERAL_ERROR_1 -> closedUnderCommand(e) || rolledBackUnderCommand(e);
+                case ErrorCode.GENERAL_ERROR_1 -> closedUnderCommand(e) || storeGoneUnderCommand(e);
                 default -> false;
             };
         }

@@ -74,6 +74,8 @@ class BrokenSessionTest {
                 "Transaction 1 has status ROLLED_BACK, not OPEN [2.4.240/103]").getSQLException();
         assertThat(DatabaseWork.isTransient(rolledBack)).isTrue();
         assertThat(DatabaseWork.isTransient(org.h2.message.DbException.get(ErrorCode.GENERAL_ERROR_1,
+                "org.h2.mvstore.MVStoreException: Transaction 1 is closed [2.4.240/4]").getSQLException())).isTrue();
+        assertThat(DatabaseWork.isTransient(org.h2.message.DbException.get(ErrorCode.GENERAL_ERROR_1,
                 "something else [2.4.240/104]").getSQLException())).isFalse();
 
         NullPointerException elsewhere = new NullPointerException("a bug of ours");
