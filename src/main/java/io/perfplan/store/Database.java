@@ -6,7 +6,9 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.sql.Connection;
 import java.sql.SQLException;
+import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 import javax.sql.DataSource;
 import org.flywaydb.core.Flyway;
 import org.h2.jdbcx.JdbcConnectionPool;
@@ -57,8 +59,9 @@ public final class Database implements AutoCloseable {
 
     private static Database open(String url, String user, String password, int maxConnections, boolean light) {
         try {
-            if (url.startsWith("jdbc:h2:file:")) {
-                Path file = Path.of(url.substring("jdbc:h2:file:".length()).split(";")[0]).toAbsolutePath();
+            Optional<Path> h2File = h2File(url);
+            if (h2File.isPresent()) {
+                Path file = h2File.get();
                 Files.createDirectories(file.getParent());
                 // processes that start together take turns to open and migrate: H2 refuses a file whose
                 // lock another opener touched a moment ago, and two Flyway runs must not race
@@ -78,6 +81,33 @@ public final class Database implements AutoCloseable {
             throw new StoreException("cannot open the database " + redact(url) + ": " + rootMessage(e)
                     + "; check --db / PERFPLAN_DB, or delete a corrupt db/ folder", e);
         }
+    }
+
+    /**
+     * The file of an H2 database on disk, whichever of H2's file systems the URL names
+     * ({@code jdbc:h2:file:}, the {@code retry:} that {@code serve} uses, {@code nio:}, or none).
+     */
+    static Optional<Path> h2File(String url) {
+        if (!url.startsWith("jdbc:h2:")) {
+            return Optional.empty();
+        }
+        String name = url.substring("jdbc:h2:".length()).split(";")[0];
+        for (boolean stripped = true; stripped; ) {
+            stripped = false;
+            for (String fileSystem : List.of("file:", "retry:", "nio:", "nioMapped:", "async:", "split:")) {
+                if (name.startsWith(fileSystem)) {
+                    name = name.substring(fileSystem.length());
+                    stripped = true;
+                }
+            }
+        }
+        if (name.isEmpty() || name.matches("^(mem|tcp|ssl|zip|memFS|memLZF|nioMemFS|nioMemLZF):.*")) {
+            return Optional.empty();
+        }
+        if (name.startsWith("~")) {
+            name = System.getProperty("user.home") + name.substring(1);
+        }
+        return Optional.of(Path.of(name).toAbsolutePath());
     }
 
     /**
