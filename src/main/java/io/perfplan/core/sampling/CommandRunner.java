@@ -197,6 +197,11 @@ public final class CommandRunner {
                     String.valueOf(SYSCALLS[2]), target));
         }
         argvList.addAll(spec.argv());
+        GroupGuard guard = reporter == null ? GroupGuard.get(forkReporter(true)) : null;
+        if (guard != null) {
+            // registered before the spawn: a JVM that dies before it writes the group is covered too
+            env.put(GroupGuard.SPAWN_TOKEN, guard.spawning());
+        }
         String[] envp = env.entrySet().stream().map(e -> e.getKey() + "=" + e.getValue()).toArray(String[]::new);
         String[] argv = argvList.toArray(String[]::new);
         long ownPeakRssBytes = reporter == null ? ownPeakRssBytes() : 0;
@@ -273,9 +278,8 @@ public final class CommandRunner {
                     + "); check the program path and permissions.");
         }
         int pid = pidRef.getValue();
-        GroupGuard guard = reporter == null ? GroupGuard.get(forkReporter(true)) : null;
         if (guard != null) {
-            guard.started(pid); // the command leads its own process group
+            guard.started(pid, env.get(GroupGuard.SPAWN_TOKEN)); // the command leads its own process group
         }
         SpawnedProcess process = new SpawnedProcess(pid);
         StreamCapture stdout = new StreamCapture(out[0], spec.captureLimitBytes());

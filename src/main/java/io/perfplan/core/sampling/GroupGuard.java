@@ -10,9 +10,12 @@ import java.nio.charset.StandardCharsets;
  * start and end, and when its stdin reaches end of file — the JVM, the pipe's only writer, is gone —
  * sends TERM to every group still running, then KILL to those left after two seconds. Commands run
  * through the fork reporter have a guard of their own (the lifeline); this one serves the runner
- * that spawns commands itself ({@link CommandRunner#direct()}), at the cost of one pipe write per
- * command. A command that starts in the instant before the JVM dies, before its line is written,
- * is not covered. Without perl, nothing is guarded.
+ * that spawns commands itself ({@link CommandRunner#direct()}), at the cost of two pipe writes per
+ * command. A command that starts in the instant before the JVM dies, before its group is written,
+ * is covered too: each spawn is announced first ("?TOKEN") and carries the token in its environment
+ * ({@link #SPAWN_TOKEN}); a token still unresolved at end of file is looked up in
+ * {@code /proc/PID/environ}, and the groups of the processes carrying it are ended with the others.
+ * Without perl, nothing is guarded.
  *
  * <p>The guard is spawned with {@code posix_spawn}, not {@link ProcessBuilder}: the JDK would park a
  * reaper thread in {@code wait4} for it, and the JVM waits up to 300 ms at exit for threads inside
@@ -20,11 +23,30 @@ import java.nio.charset.StandardCharsets;
  */
 final class GroupGuard {
 
-    private static final String SCRIPT = String.join("\n",
+    /** The environment variable that carries a spawn's token to the command and its children. */
+    static final String SPAWN_TOKEN = "PERFPLAN_SPAWN";
+
+    static final String SCRIPT = String.join("\n",
             "$SIG{TERM} = $SIG{INT} = $SIG{HUP} = $SIG{PIPE} = 'IGNORE';",
-            "my %groups;",
+            "my (%groups, %pending);",
             "while (my $line = <STDIN>) {",
-            "  if ($line =~ /^\\+(\\d+)$/) { $groups{$1} = 1; } elsif ($line =~ /^-(\\d+)$/) { delete $groups{$1}; }",
+            "  if ($line =~ /^\\?(\\S+)$/) { $pending{$1} = 1; }",
+            "  elsif ($line =~ /^\\+(\\d+) (\\S+)$/) { $groups{$1} = 1; delete $pending{$2}; }",
+            "  elsif ($line =~ /^-(\\d+)$/) { delete $groups{$1}; }",
+            "}",
+            "for my $try (1 .. 2) {",
+            "  last unless %pending;",
+            "  select(undef, undef, undef, 0.05) if $try > 1;",
+            "  opendir(my $proc, '/proc') or last;",
+            "  for my $p (grep { /^\\d+$/ } readdir($proc)) {",
+            "    open(my $e, '<', \"/proc/$p/environ\") or next;",
+            "    my $env = do { local $/; <$e> }; close($e);",
+            "    next unless defined $env;",
+            "    for my $t (keys %pending) {",
+            "      if ($env =~ /(?:^|\\0)" + SPAWN_TOKEN + "=\\Q$t\\E(?:\\0|$)/) { my $g = getpgrp($p); $groups{$g} = 1 if $g > 1; }",
+            "    }",
+            "  }",
+            "  closedir($proc);",
             "}",
             "my @left = keys %groups;",
             "exit 0 unless @left;",
@@ -34,6 +56,8 @@ final class GroupGuard {
             "exit 0;");
 
     private static volatile GroupGuard instance;
+
+    private final java.util.concurrent.atomic.AtomicLong spawns = new java.util.concurrent.atomic.AtomicLong();
 
     /** The write end of the guard's stdin (close-on-exec: no child inherits it). */
     private final int lines;
@@ -90,9 +114,16 @@ final class GroupGuard {
         return new GroupGuard(pipe[1]);
     }
 
-    /** The command whose process group is {@code pgid} has started. */
-    void started(int pgid) {
-        write("+" + pgid + "\n");
+    /** Announces a spawn about to happen; returns its token, for the command's environment. */
+    String spawning() {
+        String token = ProcessHandle.current().pid() + "." + spawns.incrementAndGet();
+        write("?" + token + "\n");
+        return token;
+    }
+
+    /** The command spawned with {@code token}, whose process group is {@code pgid}, has started. */
+    void started(int pgid, String token) {
+        write("+" + pgid + " " + token + "\n");
     }
 
     /** The command whose process group is {@code pgid} has ended (and was reaped). */
