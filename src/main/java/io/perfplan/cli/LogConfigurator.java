@@ -1,12 +1,17 @@
 package io.perfplan.cli;
 
 import ch.qos.logback.classic.Level;
+import ch.qos.logback.classic.Logger;
 import ch.qos.logback.classic.LoggerContext;
 import ch.qos.logback.classic.encoder.PatternLayoutEncoder;
 import ch.qos.logback.classic.spi.Configurator;
 import ch.qos.logback.classic.spi.ILoggingEvent;
 import ch.qos.logback.core.ConsoleAppender;
+import ch.qos.logback.classic.turbo.TurboFilter;
 import ch.qos.logback.core.spi.ContextAwareBase;
+import ch.qos.logback.core.spi.FilterReply;
+import io.perfplan.store.DatabaseWork;
+import org.slf4j.Marker;
 
 /**
  * Logging set-up in code (found by Logback through the service loader): libraries' messages go to
@@ -14,6 +19,20 @@ import ch.qos.logback.core.spi.ContextAwareBase;
  * configuration saves a noticeable part of the CLI's start-up.
  */
 public final class LogConfigurator extends ContextAwareBase implements Configurator {
+
+    /**
+     * Quartz logs a database failure that passes (the process hosting a shared H2 file exiting: "Couldn't
+     * rollback jdbc connection. Database is already closed") as an ERROR with a stack trace, though the
+     * store retries such failures ({@link DatabaseWork}) and the scheduler goes on. They are shown only
+     * with {@code PERFPLAN_LOG_LEVEL=INFO} or finer.
+     */
+    static final class PassingDatabaseFailures extends TurboFilter {
+        @Override
+        public FilterReply decide(Marker marker, Logger logger, Level level, String format, Object[] params, Throwable t) {
+            return t != null && logger.getName().startsWith("org.quartz.") && DatabaseWork.isTransient(t)
+                    ? FilterReply.DENY : FilterReply.NEUTRAL;
+        }
+    }
 
     @Override
     public ExecutionStatus configure(LoggerContext context) {
@@ -28,9 +47,12 @@ public final class LogConfigurator extends ContextAwareBase implements Configura
         appender.setEncoder(encoder);
         appender.start();
         var root = context.getLogger(org.slf4j.Logger.ROOT_LOGGER_NAME);
-        String level = System.getenv("PERFPLAN_LOG_LEVEL");
-        root.setLevel(Level.toLevel(level, Level.ERROR));
+        Level level = Level.toLevel(System.getenv("PERFPLAN_LOG_LEVEL"), Level.ERROR);
+        root.setLevel(level);
         root.addAppender(appender);
+        if (level.isGreaterOrEqual(Level.WARN)) {
+            context.addTurboFilter(new PassingDatabaseFailures());
+        }
         return ExecutionStatus.DO_NOT_INVOKE_NEXT_IF_ANY;
     }
 }
