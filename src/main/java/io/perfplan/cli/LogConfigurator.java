@@ -51,7 +51,10 @@ public final class LogConfigurator extends ContextAwareBase implements Configura
         root.setLevel(level);
         root.addAppender(appender);
         if (level.isGreaterOrEqual(Level.WARN)) {
-            context.addTurboFilter(new PassingDatabaseFailures());
+            PassingDatabaseFailures filter = new PassingDatabaseFailures();
+            filter.setContext(context);
+            filter.start();
+            context.addTurboFilter(filter);
         }
         return ExecutionStatus.DO_NOT_INVOKE_NEXT_IF_ANY;
     }

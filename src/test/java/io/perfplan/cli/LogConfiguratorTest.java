@@ -20,6 +20,15 @@ class LogConfiguratorTest {
         try {
             new LogConfigurator().configure(context);
             assertThat(context.getTurboFilterList()).hasAtLeastOneElementOfType(LogConfigurator.PassingDatabaseFailures.class);
+            // through the context, as Quartz logs
+            ch.qos.logback.core.read.ListAppender<ch.qos.logback.classic.spi.ILoggingEvent> seen = new ch.qos.logback.core.read.ListAppender<>();
+            seen.setContext(context);
+            seen.start();
+            context.getLogger(org.slf4j.Logger.ROOT_LOGGER_NAME).addAppender(seen);
+            SQLException atShutdown = DbException.get(ErrorCode.DATABASE_CALLED_AT_SHUTDOWN).getSQLException();
+            context.getLogger("org.quartz.impl.jdbcjobstore.JobStoreTX").error("Couldn't rollback jdbc connection. " + atShutdown.getMessage(), atShutdown);
+            context.getLogger("org.quartz.impl.jdbcjobstore.JobStoreTX").error("a real problem", new SQLException("disk full", "HY000"));
+            assertThat(seen.list).extracting(ch.qos.logback.classic.spi.ILoggingEvent::getMessage).containsExactly("a real problem");
             LogConfigurator.PassingDatabaseFailures filter = new LogConfigurator.PassingDatabaseFailures();
             Logger quartz = context.getLogger("org.quartz.impl.jdbcjobstore.JobStoreTX");
             SQLException closed = DbException.get(ErrorCode.DATABASE_CALLED_AT_SHUTDOWN).getSQLException();
