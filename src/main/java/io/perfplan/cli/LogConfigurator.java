@@ -1,17 +1,16 @@
 package io.perfplan.cli;
 
 import ch.qos.logback.classic.Level;
-import ch.qos.logback.classic.Logger;
 import ch.qos.logback.classic.LoggerContext;
 import ch.qos.logback.classic.encoder.PatternLayoutEncoder;
 import ch.qos.logback.classic.spi.Configurator;
 import ch.qos.logback.classic.spi.ILoggingEvent;
 import ch.qos.logback.core.ConsoleAppender;
-import ch.qos.logback.classic.turbo.TurboFilter;
+import ch.qos.logback.classic.spi.ThrowableProxy;
+import ch.qos.logback.core.filter.Filter;
 import ch.qos.logback.core.spi.ContextAwareBase;
 import ch.qos.logback.core.spi.FilterReply;
 import io.perfplan.store.DatabaseWork;
-import org.slf4j.Marker;
 
 /**
  * Logging set-up in code (found by Logback through the service loader): libraries' messages go to
@@ -26,11 +25,11 @@ public final class LogConfigurator extends ContextAwareBase implements Configura
      * store retries such failures ({@link DatabaseWork}) and the scheduler goes on. They are shown only
      * with {@code PERFPLAN_LOG_LEVEL=INFO} or finer.
      */
-    static final class PassingDatabaseFailures extends TurboFilter {
+    static final class PassingDatabaseFailures extends Filter<ILoggingEvent> {
         @Override
-        public FilterReply decide(Marker marker, Logger logger, Level level, String format, Object[] params, Throwable t) {
-            return t != null && logger.getName().startsWith("org.quartz.") && DatabaseWork.isTransient(t)
-                    ? FilterReply.DENY : FilterReply.NEUTRAL;
+        public FilterReply decide(ILoggingEvent event) {
+            return event.getLoggerName().startsWith("org.quartz.") && event.getThrowableProxy() instanceof ThrowableProxy proxy
+                    && DatabaseWork.isTransient(proxy.getThrowable()) ? FilterReply.DENY : FilterReply.NEUTRAL;
         }
     }
 
@@ -45,17 +44,17 @@ public final class LogConfigurator extends ContextAwareBase implements Configura
         encoder.setPattern("%d{HH:mm:ss.SSS} %-5level %logger{20} - %msg%n");
         encoder.start();
         appender.setEncoder(encoder);
-        appender.start();
-        var root = context.getLogger(org.slf4j.Logger.ROOT_LOGGER_NAME);
         Level level = Level.toLevel(System.getenv("PERFPLAN_LOG_LEVEL"), Level.ERROR);
-        root.setLevel(level);
-        root.addAppender(appender);
         if (level.isGreaterOrEqual(Level.WARN)) {
             PassingDatabaseFailures filter = new PassingDatabaseFailures();
             filter.setContext(context);
             filter.start();
-            context.addTurboFilter(filter);
+            appender.addFilter(filter);
         }
+        appender.start();
+        var root = context.getLogger(org.slf4j.Logger.ROOT_LOGGER_NAME);
+        root.setLevel(level);
+        root.addAppender(appender);
         return ExecutionStatus.DO_NOT_INVOKE_NEXT_IF_ANY;
     }
 }
