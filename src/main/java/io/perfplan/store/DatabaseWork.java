@@ -153,11 +153,20 @@ public final class DatabaseWork {
      */
     public static boolean isTransient(Throwable failure) {
         for (Throwable t = failure; t != null; t = t.getCause() == t ? null : t.getCause()) {
-            if (t instanceof SQLException e && isTransientCode(e)) {
+            if (t instanceof SQLException e && (isTransientCode(e) || closedPoolHandle(e))) {
                 return true;
             }
         }
         return false;
+    }
+
+    /**
+     * HikariCP's answer for a connection it has already closed (Quartz, in {@code serve}, may hold one
+     * when the pool let a broken connection go): "Connection is closed", with no SQLState.
+     */
+    private static boolean closedPoolHandle(SQLException e) {
+        StackTraceElement[] at = e.getStackTrace();
+        return "Connection is closed".equals(e.getMessage()) && at.length > 0 && at[0].getClassName().startsWith("com.zaxxer.hikari.");
     }
 
     /**

@@ -82,4 +82,18 @@ class BrokenSessionTest {
         elsewhere.setStackTrace(new StackTraceElement[] {new StackTraceElement("io.perfplan.store.RunRepository", "x", "RunRepository.java", 1)});
         assertThat(DatabaseWork.isTransient(org.h2.message.DbException.convert(elsewhere).getSQLException())).isFalse();
     }
+
+    @Test
+    void aConnectionHikariHasClosedIsABrokenConnection() throws Exception {
+        com.zaxxer.hikari.HikariConfig config = new com.zaxxer.hikari.HikariConfig();
+        config.setJdbcUrl("jdbc:h2:mem:closed-handle");
+        try (com.zaxxer.hikari.HikariDataSource pool = new com.zaxxer.hikari.HikariDataSource(config)) {
+            Connection c = pool.getConnection();
+            c.close();
+            SQLException closed = org.assertj.core.api.Assertions.catchThrowableOfType(SQLException.class, c::rollback);
+            assertThat(closed.getMessage()).isEqualTo("Connection is closed");
+            assertThat(DatabaseWork.isTransient(closed)).isTrue();
+            assertThat(DatabaseWork.isTransient(new SQLException("Connection is closed"))).as("the same words from elsewhere").isFalse();
+        }
+    }
 }
