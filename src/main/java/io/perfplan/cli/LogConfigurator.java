@@ -10,6 +10,7 @@ import ch.qos.logback.classic.spi.ThrowableProxy;
 import ch.qos.logback.core.filter.Filter;
 import ch.qos.logback.core.spi.ContextAwareBase;
 import ch.qos.logback.core.spi.FilterReply;
+import io.perfplan.schedule.RetryingJobStore;
 import io.perfplan.store.DatabaseWork;
 
 /**
@@ -22,14 +23,28 @@ public final class LogConfigurator extends ContextAwareBase implements Configura
     /**
      * Quartz logs a database failure that passes (the process hosting a shared H2 file exiting: "Couldn't
      * rollback jdbc connection. Database is already closed") as an ERROR with a stack trace, though the
-     * store retries such failures ({@link DatabaseWork}) and the scheduler goes on. They are shown only
-     * with {@code PERFPLAN_LOG_LEVEL=INFO} or finer.
+     * store retries such failures ({@link DatabaseWork}) and the scheduler goes on; so is Quartz's wait
+     * to retry one, interrupted when serve stops. They are shown only with {@code PERFPLAN_LOG_LEVEL=INFO}
+     * or finer.
      */
     static final class PassingDatabaseFailures extends Filter<ILoggingEvent> {
         @Override
         public FilterReply decide(ILoggingEvent event) {
-            return event.getLoggerName().startsWith("org.quartz.") && event.getThrowableProxy() instanceof ThrowableProxy proxy
-                    && DatabaseWork.isTransient(proxy.getThrowable()) ? FilterReply.DENY : FilterReply.NEUTRAL;
+            String logger = event.getLoggerName();
+            boolean quartz = logger.startsWith("org.quartz.") || logger.equals(RetryingJobStore.class.getName());
+            return quartz && event.getThrowableProxy() instanceof ThrowableProxy proxy
+                    && (DatabaseWork.isTransient(proxy.getThrowable()) || stopping(proxy.getThrowable()))
+                    ? FilterReply.DENY : FilterReply.NEUTRAL;
+        }
+
+        /** Quartz's own wait before it tries a database call again, interrupted because serve is stopping. */
+        private static boolean stopping(Throwable t) {
+            for (Throwable c = t; c != null; c = c.getCause() == c ? null : c.getCause()) {
+                if (c instanceof InterruptedException) {
+                    return true;
+                }
+            }
+            return false;
         }
     }
 

@@ -17,7 +17,7 @@ import org.junit.jupiter.api.Test;
 class LogConfiguratorTest {
 
     @Test
-    void quartzErrorsAboutAHandedOverDatabaseAreHiddenAndOthersShown() {
+    void quartzErrorsAboutAHandedOverDatabaseAreHiddenAndOthersShown() throws Exception {
         LoggerContext context = new LoggerContext();
         try {
             new LogConfigurator().configure(context);
@@ -34,6 +34,14 @@ class LogConfiguratorTest {
                     .isEqualTo(FilterReply.NEUTRAL);
             assertThat(stderr.getFilterChainDecision(event(context.getLogger("io.perfplan.store"), "ours", atShutdown)))
                     .isEqualTo(FilterReply.NEUTRAL);
+            Logger store = context.getLogger(io.perfplan.schedule.RetryingJobStore.class.getName()); // Quartz's store, by its class
+            SQLException closedHandle = hikariClosedHandle();
+            assertThat(stderr.getFilterChainDecision(event(store, "Couldn't rollback jdbc connection. Connection is closed", closedHandle)))
+                    .isEqualTo(FilterReply.DENY);
+            Exception interrupted = new org.quartz.JobPersistenceException("Unexpected runtime exception",
+                    new IllegalStateException("Received interrupted exception", new InterruptedException("sleep interrupted")));
+            assertThat(stderr.getFilterChainDecision(event(context.getLogger("org.quartz.core.ErrorLogger"), "while firing", interrupted)))
+                    .isEqualTo(FilterReply.DENY);
         } finally {
             context.stop();
         }
@@ -41,5 +49,15 @@ class LogConfiguratorTest {
 
     private static LoggingEvent event(Logger logger, String message, Throwable t) {
         return new LoggingEvent(Logger.class.getName(), logger, Level.ERROR, message, t, null);
+    }
+
+    private static SQLException hikariClosedHandle() throws SQLException {
+        com.zaxxer.hikari.HikariConfig config = new com.zaxxer.hikari.HikariConfig();
+        config.setJdbcUrl("jdbc:h2:mem:log-filter");
+        try (com.zaxxer.hikari.HikariDataSource pool = new com.zaxxer.hikari.HikariDataSource(config)) {
+            java.sql.Connection c = pool.getConnection();
+            c.close();
+            return org.assertj.core.api.Assertions.catchThrowableOfType(SQLException.class, c::rollback);
+        }
     }
 }
