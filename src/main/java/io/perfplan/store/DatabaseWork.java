@@ -165,8 +165,13 @@ public final class DatabaseWork {
      * when the pool let a broken connection go): "Connection is closed", with no SQLState.
      */
     private static boolean closedPoolHandle(SQLException e) {
-        StackTraceElement[] at = e.getStackTrace();
-        return "Connection is closed".equals(e.getMessage()) && at.length > 0 && at[0].getClassName().startsWith("com.zaxxer.hikari.");
+        return "Connection is closed".equals(e.getMessage()) && thrownIn(e, "com.zaxxer.hikari.");
+    }
+
+    /** Whether {@code t} was thrown by a class whose name starts with {@code prefix}. */
+    private static boolean thrownIn(Throwable t, String prefix) {
+        StackTraceElement[] at = t.getStackTrace();
+        return at.length > 0 && at[0].getClassName().startsWith(prefix);
     }
 
     /**
@@ -175,8 +180,7 @@ public final class DatabaseWork {
      * shut down: a broken connection by another name.
      */
     private static boolean closedUnderCommand(SQLException e) {
-        return e.getCause() instanceof NullPointerException npe && npe.getStackTrace().length > 0
-                && npe.getStackTrace()[0].getClassName().equals("org.h2.engine.SessionRemote");
+        return e.getCause() instanceof NullPointerException npe && thrownIn(npe, "org.h2.engine.SessionRemote");
     }
 
     /**
